@@ -1,0 +1,82 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-container-function',
+  description: 'Container-image AWS Lambda functions done right: Dockerfile or source to an immutable, git-SHA tagged image in ECR, with synth-time checks.',
+  author: 'cdk-container-function developers',
+  authorAddress: 'maintainers@cdk-container-function.dev',
+  repositoryUrl: 'https://github.com/cdk-container-function/cdk-container-function.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  keywords: ['cdk', 'aws-cdk', 'lambda', 'docker', 'ecr', 'container-image'],
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+
+  // Sources live in lib/ and jsii writes .js/.d.ts beside them (main: lib/index.js).
+  srcdir: 'lib',
+  libdir: 'lib',
+
+  deps: ['cdk-ecr-deployment@^4.2.65'],
+  peerDeps: ['cdk-ecr-deployment@^4.2.65'],
+  bundledDeps: ['dockerfile-ast', '@balena/dockerignore', 'commander'],
+  devDeps: [
+    'aws-cdk@^2',
+    'typescript@~6.0.3',
+    '@types/node@^20',
+    'cdk-nag@^2',
+    'fast-check@^4',
+    '@aws-sdk/client-ecr@^3',
+    'aws-sdk-client-mock@^4',
+    '@aws-cdk/cloud-assembly-schema',
+  ],
+
+  publishToPypi: { distName: 'cdk-container-function', module: 'cdk_container_function' },
+  publishToMaven: {
+    javaPackage: 'dev.cdkcontainerfunction',
+    mavenGroupId: 'dev.cdk-container-function',
+    mavenArtifactId: 'cdk-container-function',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkContainerFunction', packageId: 'CdkContainerFunction' },
+  publishToGo: { moduleName: 'github.com/cdk-container-function/cdk-container-function-go' },
+
+  github: false,
+  release: false,
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+      snapshotSerializers: ['<rootDir>/lib/testing/snapshot-serializer.ts'],
+      collectCoverage: false,
+    },
+  },
+  tsconfig: { compilerOptions: { skipLibCheck: true } },
+  tsconfigDev: { include: ['examples/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'], compilerOptions: {} },
+});
+
+// Compiled output sits beside the sources; keep it out of git, keep hand-written JS assets in.
+project.gitignore.exclude('/lib/**/*.js', '/lib/**/*.d.ts', 'cdk.out/', '/examples/**/cdk.out/', '/bench/out/');
+project.gitignore.include('/lib/**/assets/**/*.js');
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
+
+// Tests never rewrite snapshots: a missing or changed snapshot fails.
+project.testTask.reset('jest --ci --passWithNoTests', { receiveArgs: true });
+project.testTask.spawn(project.tasks.tryFind('eslint')!);
+
+// Benchmarks print numbers; they are never timed assertions in tests.
+for (const name of ['synth', 'images', 'checks']) {
+  project.addTask(`bench:${name}`, { exec: `ts-node --project test/tsconfig.json bench/${name}.ts`, receiveArgs: true });
+}
+// Real-Docker suite: the same tests as `npm test` runs, but an absent engine is a failure, not a skip.
+project.addTask('test:integ', {
+  exec: 'jest --ci --runInBand test/integ',
+  env: { CCF_REQUIRE_DOCKER: '1' },
+  receiveArgs: true,
+});
+
+project.synth();
