@@ -53,6 +53,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
       snapshotSerializers: ['<rootDir>/lib/testing/snapshot-serializer.ts'],
       collectCoverage: false,
+      // Prefer the TypeScript sources over jsii's compiled .js beside them.
+      moduleFileExtensions: ['ts', 'js', 'json', 'node'],
     },
   },
   tsconfig: { compilerOptions: { skipLibCheck: true } },

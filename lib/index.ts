@@ -1,1 +1,2 @@
-export {};
+export * from './checks';
+export * from './dockerfile';

@@ -1,0 +1,2 @@
+// Synth-time checks (ContainerImageChecks Aspect and its rules).
+export {};

@@ -1,0 +1,2 @@
+// Dockerfile generation for ContainerImage.fromSource (LambdaBaseImage, generator).
+export {};
