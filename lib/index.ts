@@ -1,2 +1,6 @@
+export { ContainerFunction, ContainerFunctionProps } from './container-function';
+export { ContainerImage, ContainerImageConfig, DockerfileImageOptions, EcrImageOptions } from './image/container-image';
+export { ImageTag, GitShaTagOptions } from './image/image-tag';
+export { ImageRepository, ImageRepositoryProps } from './image/image-repository';
 export * from './checks';
 export * from './dockerfile';

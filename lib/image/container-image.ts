@@ -1,0 +1,243 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IgnoreMode, Token } from 'aws-cdk-lib';
+import { aws_ecr as ecr, aws_ecr_assets as ecr_assets } from 'aws-cdk-lib';
+import { invalidInput, requireResolved } from '../errors';
+
+/**
+ * Options for {@link ContainerImage.fromDockerfile}: what `DockerImageAssetOptions` and
+ * `AssetImageCodeProps` offer, except `platform`, which always follows the function's architecture.
+ */
+export interface DockerfileImageOptions {
+  /**
+   * Path to the Dockerfile, relative to the directory.
+   * @default 'Dockerfile'
+   */
+  readonly file?: string;
+  /**
+   * Build args passed to `docker build --build-arg`. Never put credentials here: they end up in the
+   * image history; use `buildSecrets`.
+   * @default - no build args
+   */
+  readonly buildArgs?: { [key: string]: string };
+  /**
+   * BuildKit secrets (`docker build --secret id=...`), e.g. `DockerBuildSecret.fromSrc('.npmrc')`,
+   * read by `RUN --mount=type=secret,id=...` and never stored in a layer.
+   * @default - no secrets
+   */
+  readonly buildSecrets?: { [key: string]: string };
+  /**
+   * SSH agent socket or keys to pass to `docker build --ssh`.
+   * @default - no ssh
+   */
+  readonly buildSsh?: string;
+  /**
+   * Docker target stage to build.
+   * @default - the last stage
+   */
+  readonly target?: string;
+  /**
+   * Glob patterns to exclude from the build context, on top of `.dockerignore`.
+   * @default - only `.dockerignore`
+   */
+  readonly exclude?: string[];
+  /**
+   * How `exclude` patterns are interpreted.
+   * @default IgnoreMode.DOCKER
+   */
+  readonly ignoreMode?: IgnoreMode;
+  /**
+   * Cache sources for `docker build --cache-from`.
+   * @default - no cache sources
+   */
+  readonly cacheFrom?: ecr_assets.DockerCacheOption[];
+  /**
+   * Cache destination for `docker build --cache-to`.
+   * @default - no cache export
+   */
+  readonly cacheTo?: ecr_assets.DockerCacheOption;
+  /**
+   * Disable the build cache (`docker build --no-cache`).
+   * @default false
+   */
+  readonly cacheDisabled?: boolean;
+  /**
+   * Network mode for `RUN` steps during the build.
+   * @default - Docker's default
+   */
+  readonly networkMode?: ecr_assets.NetworkMode;
+  /**
+   * Extra data mixed into the asset hash.
+   * @default - the hash covers the context and build options only
+   */
+  readonly extraHash?: string;
+  /**
+   * Override the image's CMD (exec form), e.g. `['app.handler']`.
+   * @default - the Dockerfile's CMD
+   */
+  readonly cmd?: string[];
+  /**
+   * Override the image's ENTRYPOINT (exec form).
+   * @default - the Dockerfile's ENTRYPOINT
+   */
+  readonly entrypoint?: string[];
+  /**
+   * Override the image's WORKDIR.
+   * @default - the Dockerfile's WORKDIR
+   */
+  readonly workingDirectory?: string;
+}
+
+/**
+ * Options for {@link ContainerImage.fromEcr}.
+ */
+export interface EcrImageOptions {
+  /**
+   * The image's tag, or its digest (`sha256:` + 64 hex). Required: there is no silent `latest`.
+   */
+  readonly tagOrDigest: string;
+  /**
+   * Override the image's CMD (exec form).
+   * @default - the image's CMD
+   */
+  readonly cmd?: string[];
+  /**
+   * Override the image's ENTRYPOINT (exec form).
+   * @default - the image's ENTRYPOINT
+   */
+  readonly entrypoint?: string[];
+  /**
+   * Override the image's WORKDIR.
+   * @default - the image's WORKDIR
+   */
+  readonly workingDirectory?: string;
+}
+
+/**
+ * What an image resolves to for a function: a build (directory + Dockerfile) or an existing ECR image.
+ */
+export interface ContainerImageConfig {
+  /** Absolute path of the build context, for built images. @default - not built */
+  readonly directory?: string;
+  /** The Dockerfile, relative to `directory`. @default - not built */
+  readonly file?: string;
+  /** Build options passed to the `DockerImageAsset` (platform is set by the function). @default - not built */
+  readonly buildOptions?: DockerfileImageOptions;
+  /** Dockerfile text when the library generated it. @default - the user's Dockerfile */
+  readonly generatedDockerfile?: string;
+  /** Repository of a prebuilt image. @default - built */
+  readonly repository?: ecr.IRepository;
+  /** Tag or digest of a prebuilt image. @default - built */
+  readonly tagOrDigest?: string;
+  /** CMD override. @default - the image's */
+  readonly cmd?: string[];
+  /** ENTRYPOINT override. @default - the image's */
+  readonly entrypoint?: string[];
+  /** WORKDIR override. @default - the image's */
+  readonly workingDirectory?: string;
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const ECR_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The image a {@link ContainerFunction} runs: built from a Dockerfile, or an existing ECR image.
+ */
+export abstract class ContainerImage {
+  /**
+   * Build from a directory holding a Dockerfile.
+   * @param directory the build context
+   */
+  public static fromDockerfile(directory: string, options: DockerfileImageOptions = {}): ContainerImage {
+    return new DockerfileImage(directory, options);
+  }
+
+  /**
+   * Use an image that is already in ECR. The tag or digest is required.
+   */
+  public static fromEcr(repository: ecr.IRepository, options: EcrImageOptions): ContainerImage {
+    return new EcrImage(repository, options);
+  }
+
+  /**
+   * Validates the image and returns what the function needs. Throws with `constructPath` and a fix.
+   * @param constructPath the path of the construct using the image, for error messages
+   */
+  public abstract bind(constructPath: string): ContainerImageConfig;
+}
+
+class DockerfileImage extends ContainerImage {
+  constructor(private readonly directory: string, private readonly options: DockerfileImageOptions) {
+    super();
+  }
+
+  public bind(constructPath: string): ContainerImageConfig {
+    requireResolved(constructPath, this.directory, 'the Dockerfile directory');
+    const directory = path.resolve(this.directory);
+    if (!fs.existsSync(directory)) {
+      throw invalidInput(constructPath, `no directory at ${this.directory}`, 'Pass the path of the build context that holds the Dockerfile.');
+    }
+    if (!fs.statSync(directory).isDirectory()) {
+      throw invalidInput(constructPath, `${this.directory} is a file, not a directory`, 'Pass the directory that holds the Dockerfile and pass the file name as { file }.');
+    }
+    const file = this.options.file ?? 'Dockerfile';
+    requireResolved(constructPath, file, 'file');
+    const dockerfile = path.resolve(directory, file);
+    if (path.relative(directory, dockerfile).startsWith('..') || path.isAbsolute(path.relative(directory, dockerfile))) {
+      throw invalidInput(constructPath, `file '${file}' is outside the build context ${this.directory}`,
+        'Docker only sees the context: move the Dockerfile into the directory, or use a parent directory as the context.');
+    }
+    if (!fs.existsSync(dockerfile)) {
+      throw invalidInput(constructPath, `no Dockerfile at ${path.join(this.directory, file)}`,
+        'Pass { file } if it has another name, or use ContainerImage.fromSource() to have one generated.');
+    }
+    for (const [name, list] of [['cmd', this.options.cmd], ['entrypoint', this.options.entrypoint]] as const) {
+      if (list && list.length === 0) {
+        throw invalidInput(constructPath, `${name} is empty`, `Omit ${name} to keep the image's, or give the exec form, e.g. ['app.handler'].`);
+      }
+    }
+    return {
+      directory,
+      file: path.relative(directory, dockerfile),
+      buildOptions: this.options,
+      cmd: this.options.cmd,
+      entrypoint: this.options.entrypoint,
+      workingDirectory: this.options.workingDirectory,
+    };
+  }
+}
+
+class EcrImage extends ContainerImage {
+  constructor(private readonly repository: ecr.IRepository, private readonly options: EcrImageOptions) {
+    super();
+  }
+
+  public bind(constructPath: string): ContainerImageConfig {
+    const value = this.options?.tagOrDigest;
+    if (value === undefined || value === '') {
+      throw invalidInput(constructPath, 'ContainerImage.fromEcr() needs tagOrDigest',
+        "Pass the image's immutable tag or digest ({ tagOrDigest: '1.2.3' } or 'sha256:...'): there is no default, because 'latest' silently stops updating functions.");
+    }
+    if (Token.isUnresolved(value)) {
+      throw invalidInput(constructPath, 'fromEcr tagOrDigest is an unresolved token', 'Pass a literal tag or digest.');
+    }
+    if (value.startsWith('sha256:')) {
+      if (!DIGEST.test(value)) {
+        throw invalidInput(constructPath, `digest '${value}' is not valid`, "A digest is 'sha256:' followed by 64 lowercase hex characters (see docker inspect or the ECR console).");
+      }
+    } else if (value.includes(':') || value.includes('@')) {
+      throw invalidInput(constructPath, `tagOrDigest '${value}' is neither a tag nor a sha256 digest`, "Pass only the tag ('1.2.3') or 'sha256:<64 hex>', not a full image reference.");
+    } else if (!ECR_TAG.test(value)) {
+      throw invalidInput(constructPath, `tag '${value}' is not a valid ECR tag`, 'Use 1 to 128 characters from [A-Za-z0-9._-], starting with a letter, digit or underscore.');
+    } else if (value.toLowerCase() === 'latest') {
+      throw invalidInput(constructPath, "tag 'latest' is mutable", 'Reference an immutable tag or the digest, so every deployment runs a known image.');
+    }
+    return {
+      repository: this.repository,
+      tagOrDigest: value,
+      cmd: this.options.cmd,
+      entrypoint: this.options.entrypoint,
+      workingDirectory: this.options.workingDirectory,
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IgnoreMode, IgnoreStrategy } from 'aws-cdk-lib';
+import { GitReader } from './git';
+
+/** Which files of a build context Docker sees: `.dockerignore` plus `exclude`, as DockerImageAsset applies them. */
+export function contextIgnoreStrategy(directory: string, exclude: string[] = [], ignoreMode?: IgnoreMode, file = 'Dockerfile'): IgnoreStrategy {
+  const ignoreFile = path.join(directory, '.dockerignore');
+  const patterns = fs.existsSync(ignoreFile)
+    ? fs.readFileSync(ignoreFile, 'utf-8').split(/\r?\n/).filter(line => line.trim() && !line.trim().startsWith('#'))
+    : [];
+  // Docker always sends the Dockerfile and .dockerignore, whatever the patterns say.
+  const all = [...patterns, ...exclude, `!${file}`, '!.dockerignore'];
+  return IgnoreStrategy.fromCopyOptions({ exclude: all, ignoreMode: ignoreMode ?? IgnoreMode.DOCKER }, directory);
+}
+
+/** Why a context's content is not fully determined by the commit (empty when it is). */
+export interface ContextState {
+  readonly gitRoot: string;
+  readonly dirtyPaths: string[];
+}
+
+/**
+ * Lists paths in the build context that differ from HEAD: modified or untracked files, and files git
+ * ignores but Docker would still send (a locally built `dist/`, say), since the commit does not pin them.
+ */
+export function readContextState(reader: GitReader, gitRoot: string, directory: string, ignore: IgnoreStrategy): ContextState {
+  const context = path.resolve(directory);
+  const status = reader.status(gitRoot);
+  const dirtyPaths: string[] = [];
+  const consider = (relative: string) => {
+    const absolute = path.resolve(gitRoot, relative);
+    if (absolute !== context && context.startsWith(absolute.replace(/\/?$/, '/'))) {
+      // An ignored or untracked directory that contains the whole context.
+      dirtyPaths.push(path.relative(gitRoot, context) + '/');
+      return;
+    }
+    if (!absolute.startsWith(context + path.sep)) return;
+    if (ignore.ignores(absolute.replace(/\/$/, ''))) return;
+    dirtyPaths.push(relative);
+  };
+  status.changed.forEach(consider);
+  status.ignored.forEach(consider);
+  return { gitRoot, dirtyPaths: [...new Set(dirtyPaths)].sort() };
+}
