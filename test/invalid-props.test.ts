@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, Lazy, Size, Stack, aws_ecr as ecr } from 'aws-cdk-lib';
+import { ContainerFunction, ContainerFunctionProps, ContainerImage, ImageTag } from '../lib';
+import { TempGitRepo, functionFiles, withoutCiShaVariables } from './support/git-repo';
+
+withoutCiShaVariables();
+
+let repo: TempGitRepo;
+let notGit: string;
+beforeAll(() => {
+  repo = TempGitRepo.create({ ...functionFiles(), 'fn/Custom.Dockerfile': 'FROM scratch\n', 'other/Dockerfile': 'FROM scratch\n', 'nodockerfile/app.py': 'x' });
+  notGit = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-nogit-'));
+  fs.writeFileSync(path.join(notGit, 'Dockerfile'), 'FROM scratch\n');
+});
+afterAll(() => {
+  repo.remove();
+  fs.rmSync(notGit, { recursive: true, force: true });
+});
+
+const fn = () => repo.path('fn');
+const hex64 = 'a'.repeat(64);
+const dockerfile = (options = {}) => ContainerImage.fromDockerfile(fn(), options);
+const ecrImage = (stack: Stack, tagOrDigest: any) => ContainerImage.fromEcr(ecr.Repository.fromRepositoryName(stack, 'Imported', 'images'), { tagOrDigest });
+
+type Case = [string, (stack: Stack) => Partial<ContainerFunctionProps> & { image?: ContainerImage }, RegExp, Record<string, string>?];
+const cases: Case[] = [
+  ['missing directory', () => ({ image: ContainerImage.fromDockerfile('/definitely/not/here') }), /no directory at \/definitely\/not\/here\. Pass the path of the build context/],
+  ['directory is a file', () => ({ image: ContainerImage.fromDockerfile(repo.path('fn/app.py')) }), /is a file, not a directory\. Pass the directory that holds the Dockerfile/],
+  ['no Dockerfile names the path looked for', () => ({ image: ContainerImage.fromDockerfile(repo.path('nodockerfile')) }), /no Dockerfile at .*nodockerfile\/Dockerfile\. Pass \{ file \}.*fromSource/],
+  ['custom file missing', () => ({ image: dockerfile({ file: 'Nope.Dockerfile' }) }), /no Dockerfile at .*fn\/Nope\.Dockerfile/],
+  ['file escaping the directory', () => ({ image: dockerfile({ file: '../other/Dockerfile' }) }), /file '\.\.\/other\/Dockerfile' is outside the build context.*move the Dockerfile into the directory/],
+  ['absolute file outside the directory', () => ({ image: dockerfile({ file: repo.path('other/Dockerfile') }) }), /is outside the build context/],
+  ['directory token', () => ({ image: ContainerImage.fromDockerfile(Lazy.string({ produce: () => 'x' })) }), /the Dockerfile directory is an unresolved token\. Pass a literal value/],
+  ['file token', () => ({ image: dockerfile({ file: Lazy.string({ produce: () => 'x' }) }) }), /file is an unresolved token/],
+  ['empty cmd', () => ({ image: dockerfile({ cmd: [] }) }), /cmd is empty\. Omit cmd/],
+  ['tag token', () => ({ image: dockerfile(), tag: ImageTag.of(Lazy.string({ produce: () => 'x' })) }), /ImageTag\.of\(\) is an unresolved token\. Pass a literal tag/],
+  ['tag with bad characters', () => ({ image: dockerfile(), tag: ImageTag.of('-v1') }), /ImageTag\.of\(\) '-v1' is not a valid ECR tag\. Use 1 to 128 characters/],
+  ['tag with a slash', () => ({ image: dockerfile(), tag: ImageTag.of('release/1') }), /'release\/1' is not a valid ECR tag/],
+  ['tag too long', () => ({ image: dockerfile(), tag: ImageTag.of('v'.repeat(129)) }), /is not a valid ECR tag/],
+  ['empty tag', () => ({ image: dockerfile(), tag: ImageTag.of('') }), /ImageTag\.of\(\) '' is not a valid ECR tag/],
+  ['latest as explicit tag', () => ({ image: dockerfile(), tag: ImageTag.of('latest') }), /ImageTag\.of\(\) 'latest' is mutable\. Use an immutable tag/],
+  ['LATEST in any case', () => ({ image: dockerfile(), tag: ImageTag.of('Latest') }), /'latest' is mutable/],
+  ['git SHA that is not hex', () => ({ image: dockerfile(), tag: ImageTag.gitSha({ sha: 'not-a-sha-at-all' }) }), /git SHA 'not-a-sha-at-all' from ImageTag\.gitSha\(\{ sha \}\) is not hexadecimal/],
+  ['git SHA shorter than the length', () => ({ image: dockerfile(), tag: ImageTag.gitSha({ sha: 'abcdef1' }) }), /git SHA 'abcdef1' .* is shorter than the tag length 12/],
+  ['git SHA length too small', () => ({ image: dockerfile(), tag: ImageTag.gitSha({ length: 6 }) }), /length 6 is out of range\. Use an integer from 7 to 40/],
+  ['git SHA length too large', () => ({ image: dockerfile(), tag: ImageTag.gitSha({ length: 41 }) }), /length 41 is out of range/],
+  ['git SHA from context not hex', () => ({ image: dockerfile() }), /git SHA 'xyz' from context 'cdk-container-function:gitSha' is not hexadecimal/, { 'cdk-container-function:gitSha': 'xyz' }],
+  ['not a git checkout, no SHA', () => ({ image: ContainerImage.fromDockerfile(notGit) }), /is not in a git checkout and no SHA was given/],
+  ['fromEcr without tagOrDigest', stack => ({ image: ecrImage(stack, undefined) }), /fromEcr\(\) needs tagOrDigest\. Pass the image's immutable tag or digest/],
+  ['fromEcr with latest', stack => ({ image: ecrImage(stack, 'latest') }), /tag 'latest' is mutable\. Reference an immutable tag or the digest/],
+  ['fromEcr with short digest', stack => ({ image: ecrImage(stack, 'sha256:abc') }), /digest 'sha256:abc' is not valid\. A digest is 'sha256:' followed by 64/],
+  ['fromEcr with uppercase digest', stack => ({ image: ecrImage(stack, 'sha256:' + 'A'.repeat(64)) }), /is not valid/],
+  ['fromEcr with a full reference', stack => ({ image: ecrImage(stack, 'repo:1.0') }), /'repo:1\.0' is neither a tag nor a sha256 digest/],
+  ['fromEcr with bad tag', stack => ({ image: ecrImage(stack, '.hidden') }), /tag '\.hidden' is not a valid ECR tag/],
+  ['fromEcr tag token', stack => ({ image: ecrImage(stack, Lazy.string({ produce: () => 'x' })) }), /tagOrDigest is an unresolved token/],
+  ['fromEcr with a tag option', stack => ({ image: ecrImage(stack, 'sha256:' + hex64), tag: ImageTag.of('1.0') }), /tag applies to built images.*fromEcr\(\)\. Remove tag/],
+  ['fromEcr with a repository', stack => ({ image: ecrImage(stack, '1.0'), repository: new ecr.Repository(stack, 'R') }), /repository applies to built images/],
+  ['assetHash with a repository', stack => ({ image: dockerfile(), tag: ImageTag.assetHash(), repository: new ecr.Repository(stack, 'R') }), /ImageTag\.assetHash\(\) keeps the image in the CDK asset repository/],
+  ['budget of zero', () => ({ image: dockerfile(), maxImageSize: Size.bytes(0) }), /maxImageSize must be greater than 0/],
+  ['budget over 10 GB', () => ({ image: dockerfile(), maxImageSize: Size.gibibytes(11) }), /maxImageSize 11264 MiB is over Lambda's 10 GB image limit\. Pass at most Size\.gibibytes\(10\)/],
+  ['budget token', () => ({ image: dockerfile(), maxImageSize: Size.mebibytes(Lazy.number({ produce: () => 1 })) }), /maxImageSize is an unresolved token/],
+  ['memory under 128 MB', () => ({ image: dockerfile(), memorySize: 64 }), /memorySize 64 MB is outside Lambda's range\. Use a whole number of MB from 128 to 10240/],
+  ['memory over 10240 MB', () => ({ image: dockerfile(), memorySize: 10241 }), /memorySize 10241 MB is outside/],
+  ['timeout over 15 minutes', () => ({ image: dockerfile(), timeout: Duration.minutes(16) }), /timeout 16 minutes is over Lambda's 15 minutes/],
+  ['missing image', () => ({}), /image is required/],
+];
+
+describe('invalid props throw before any construct is created', () => {
+  // Every row gets its context, so jest never mistakes the 4th parameter for a done callback.
+  test.each(cases.map(([name, props, message, context]) => [name, props, message, context ?? {}] as const))('%s', (_name, props, message, context) => {
+    const app = new App({ context });
+    const stack = new Stack(app, 'Stack');
+    const input = props(stack) as ContainerFunctionProps;
+    const before = stack.node.findAll().length;
+    expect(() => new ContainerFunction(stack, 'Fn', input)).toThrow(message);
+    expect(() => new ContainerFunction(stack, 'Fn2', input)).toThrow(/^Stack\/Fn2: /);
+    // Nothing half-written: the failed constructs added nothing to the tree.
+    expect(stack.node.findAll().length).toBe(before);
+  });
+
+  test('has at least 25 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+  });
+});
