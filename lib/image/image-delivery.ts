@@ -125,5 +125,5 @@ function claimTag(fn: Construct, repository: ecr.IRepository, tag: string, hash:
     throw new Error(`${fn.node.path}: tag '${tag}' in ${repository.node.path} already names the different image of ${existing.path}. ` +
       'Give each function its own repository, or distinct ImageTag.of() versions.');
   }
-  claims.set(tag, { hash, path: fn.node.path });
+  if (!existing) claims.set(tag, { hash, path: fn.node.path });
 }
