@@ -7,13 +7,19 @@
 
 const ASSET_HASH = /[0-9a-f]{64}/g;
 const DIRTY_SUFFIX = /-dirty-[0-9a-f]{8}/g;
-// 7-40 lowercase hex with both a digit and a letter, not part of a longer lowercase hex run.
-const GIT_SHA = /(?<![0-9a-f])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{7,40}(?![0-9a-f])/g;
+// 12-40 lowercase hex (the default tag length and up) with both a digit and a letter, not part of a longer lowercase hex run.
+const GIT_SHA = /(?<![0-9a-f])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,40}(?![0-9a-f])/g;
+// A tag in a construct id moves the logical id's 8-hex path hash too (e.g. FnCopyImagefn<sha>CustomResource1A2B3C4D).
+const ID_HASH_AFTER_SHA = /(\[GIT_SHA\](?:-dirty-\[HASH\]|dirty[0-9a-f]{8})?[A-Za-z0-9]*?)[0-9A-F]{8}$/;
 const ANY = new RegExp(`${ASSET_HASH.source}|${DIRTY_SUFFIX.source}|${GIT_SHA.source}`);
 
 /** Replaces asset hashes, dirty suffixes and git SHAs with stable placeholders. */
 export function maskHashes(text: string): string {
-  return text.replace(ASSET_HASH, '[ASSET_HASH]').replace(DIRTY_SUFFIX, '-dirty-[HASH]').replace(GIT_SHA, '[GIT_SHA]');
+  // Logical ids hold the tag without dashes: split a trailing 8-uppercase-hex id hash off before masking the SHA.
+  const masked = text.replace(ASSET_HASH, '[ASSET_HASH]').replace(DIRTY_SUFFIX, '-dirty-[HASH]')
+    .replace(/(?<![0-9a-f])((?=[0-9a-f]*[a-f])[0-9a-f]{12,40})([0-9A-F]{8})$/, '$1[ID_HASH]')
+    .replace(GIT_SHA, '[GIT_SHA]');
+  return masked.replace(ID_HASH_AFTER_SHA, '$1[ID_HASH]');
 }
 
 /** Jest: serialize strings that hold a hash. */

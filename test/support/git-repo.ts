@@ -17,8 +17,10 @@ export class TempGitRepo {
   private constructor(public readonly root: string) {}
 
   public git(...args: string[]): string {
+    // Fixed identity and dates: the same content always makes the same commit SHA.
+    const env = { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
     return execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args],
-      { cwd: this.root, encoding: 'utf-8' }).trim();
+      { cwd: this.root, encoding: 'utf-8', env }).trim();
   }
 
   public write(files: Record<string, string>): void {

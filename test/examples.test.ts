@@ -1,0 +1,43 @@
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CsvProcessorStack } from '../examples/csv-processor/stack';
+import { HelloArm64Stack } from '../examples/hello-arm64/stack';
+import { withoutCiShaVariables } from './support/git-repo';
+
+withoutCiShaVariables();
+
+const examples: Array<[string, (app: App) => Stack]> = [
+  ['csv-processor', app => new CsvProcessorStack(app, 'CsvProcessor')],
+  ['hello-arm64', app => new HelloArm64Stack(app, 'HelloArm64')],
+];
+
+describe.each(examples)('example %s', (_name, create) => {
+  test('cdk-nag AwsSolutions: no unsuppressed errors or warnings, every suppression has a reason', () => {
+    const app = new App();
+    const stack = create(app);
+    Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+    const annotations = Annotations.fromStack(stack);
+    const errors = annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    const warnings = annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect(errors.map(e => `${e.id}: ${e.entry.data}`)).toEqual([]);
+    expect(warnings.map(e => `${e.id}: ${e.entry.data}`)).toEqual([]);
+    const template = JSON.stringify(app.synth().getStackByName(stack.stackName).template);
+    for (const match of template.matchAll(/"reason":"([^"]*)"/g)) expect(match[1].length).toBeGreaterThan(20);
+  });
+});
+
+test('csv-processor: versioned bucket, read-only access, S3 trigger, bucket name output', () => {
+  const app = new App();
+  const stack = new CsvProcessorStack(app, 'CsvProcessor');
+  const template = app.synth().getStackByName(stack.stackName).template;
+  const resources = Object.values(template.Resources) as any[];
+  expect(resources.find(r => r.Type === 'AWS::S3::Bucket').Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  const notifications = resources.find(r => r.Type === 'Custom::S3BucketNotifications');
+  expect(JSON.stringify(notifications.Properties.NotificationConfiguration)).toContain('s3:ObjectCreated:*');
+  const actions = resources.filter(r => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes('ProcessorServiceRole'))
+    .flatMap(r => r.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+  expect(actions.some(a => a.startsWith('s3:Put') || a.startsWith('s3:Delete'))).toBe(false);
+  expect(actions).toEqual(expect.arrayContaining(['s3:GetObject*']));
+  expect(Object.keys(template.Outputs)).toContain('BucketName');
+});
