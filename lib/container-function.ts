@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Size, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { futurePath, invalidInput } from './errors';
 import { ContainerImage } from './image/container-image';
@@ -66,7 +66,7 @@ export class ContainerFunction extends lambda.DockerImageFunction {
       throw invalidInput(constructPath, 'image is required', "Pass image: ContainerImage.fromDockerfile('dir'), fromSource() or fromEcr().");
     }
     validateFunctionOptions(constructPath, props);
-    const config = props.image.bind(constructPath);
+    const config = props.image._bind(constructPath);
     const built = config.directory !== undefined;
     if (!built && props.tag) {
       throw invalidInput(constructPath, 'tag applies to built images, but the image comes from ContainerImage.fromEcr()', 'Remove tag and pass the tag or digest to fromEcr({ tagOrDigest }).');
@@ -78,8 +78,8 @@ export class ContainerFunction extends lambda.DockerImageFunction {
     let plan: TagPlan | undefined;
     if (built) {
       plan = tag._plan({
-        scope, path: constructPath, directory: config.directory!, file: config.file,
-        exclude: config.buildOptions?.exclude, ignoreMode: config.buildOptions?.ignoreMode,
+        scope, path: constructPath, directory: config.sourceDirectory ?? config.directory!, file: config.file,
+        exclude: config.contextExclude ?? config.buildOptions?.exclude, ignoreMode: config.buildOptions?.ignoreMode,
       });
       if (plan.mode === 'asset' && props.repository) {
         throw invalidInput(constructPath, 'ImageTag.assetHash() keeps the image in the CDK asset repository, so repository has no effect', 'Remove repository, or use ImageTag.gitSha() or ImageTag.of() to copy the image there.');
@@ -104,6 +104,9 @@ export class ContainerFunction extends lambda.DockerImageFunction {
       cfn.loggingConfig = { ...(cfn.loggingConfig as object), logGroup: this.ownLogGroup.logGroupName };
     }
 
+    for (const warning of config.warnings ?? []) {
+      Annotations.of(this).addWarningV2(warning.id, warning.message);
+    }
     const platform = platformFor(architecture);
     let delivered: DeliveredImage;
     if (built) {

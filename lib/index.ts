@@ -1,5 +1,5 @@
 export { ContainerFunction, ContainerFunctionProps } from './container-function';
-export { ContainerImage, ContainerImageConfig, DockerfileImageOptions, EcrImageOptions } from './image/container-image';
+export { ContainerImage, DockerfileImageOptions, EcrImageOptions } from './image/container-image';
 export { ImageTag, GitShaTagOptions } from './image/image-tag';
 export { ImageRepository, ImageRepositoryProps } from './image/image-repository';
 export * from './checks';

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IgnoreMode, Token } from 'aws-cdk-lib';
 import { aws_ecr as ecr, aws_ecr_assets as ecr_assets } from 'aws-cdk-lib';
+import { SourceImageOptions } from '../dockerfile/options';
+import { StagedSourceImage, stageSourceImage } from '../dockerfile/stage-source';
 import { invalidInput, requireResolved } from '../errors';
 
 /**
@@ -115,10 +117,17 @@ export interface EcrImageOptions {
 
 /**
  * What an image resolves to for a function: a build (directory + Dockerfile) or an existing ECR image.
+ * Internal: the function consumes it; users pick a factory.
  */
 export interface ContainerImageConfig {
   /** Absolute path of the build context, for built images. @default - not built */
   readonly directory?: string;
+  /** The user's directory the build context comes from (git state is read there). @default - `directory` */
+  readonly sourceDirectory?: string;
+  /** Patterns that keep files out of the context, for the git dirty check. @default - `buildOptions.exclude` */
+  readonly contextExclude?: string[];
+  /** Synth-time warnings about the image (e.g. a deprecated base). @default - none */
+  readonly warnings?: Array<{ id: string; message: string }>;
   /** The Dockerfile, relative to `directory`. @default - not built */
   readonly file?: string;
   /** Build options passed to the `DockerImageAsset` (platform is set by the function). @default - not built */
@@ -160,10 +169,59 @@ export abstract class ContainerImage {
   }
 
   /**
-   * Validates the image and returns what the function needs. Throws with `constructPath` and a fix.
-   * @param constructPath the path of the construct using the image, for error messages
+   * Build from source with a Dockerfile the library generates: multi-stage, dependencies before
+   * code, no caches or build tools in the final image, secrets only as BuildKit secrets.
+   * @param directory the function's source
    */
-  public abstract bind(constructPath: string): ContainerImageConfig;
+  public static fromSource(directory: string, options: SourceImageOptions): ContainerImage {
+    return new SourceImage(directory, options);
+  }
+
+  /**
+   * The Dockerfile the library generates for this image (`fromSource`), so it can be reviewed
+   * without deploying; undefined for images that bring their own.
+   */
+  public get generatedDockerfile(): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * Validates the image and returns what the function needs. Throws with `constructPath` and a fix.
+   * @internal
+   */
+  public abstract _bind(constructPath: string): ContainerImageConfig;
+}
+
+class SourceImage extends ContainerImage {
+  private staged?: StagedSourceImage;
+
+  constructor(private readonly directory: string, private readonly options: SourceImageOptions) {
+    super();
+  }
+
+  public override get generatedDockerfile(): string | undefined {
+    return this.stage('ContainerImage.fromSource').dockerfile;
+  }
+
+  public _bind(constructPath: string): ContainerImageConfig {
+    const staged = this.stage(constructPath);
+    const ignored = staged.dockerignore.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#'));
+    return {
+      directory: staged.directory,
+      file: staged.file,
+      sourceDirectory: path.resolve(this.directory),
+      contextExclude: [...ignored, ...(this.options.exclude ?? [])],
+      buildOptions: { buildSecrets: staged.buildSecrets },
+      generatedDockerfile: staged.dockerfile,
+      warnings: staged.warnings,
+    };
+  }
+
+  // Staging is deterministic (content-addressed temp directory), so one staging serves every bind.
+  private stage(constructPath: string): StagedSourceImage {
+    if (!this.staged) this.staged = stageSourceImage(constructPath, this.directory, this.options);
+    return this.staged;
+  }
 }
 
 class DockerfileImage extends ContainerImage {
@@ -171,7 +229,7 @@ class DockerfileImage extends ContainerImage {
     super();
   }
 
-  public bind(constructPath: string): ContainerImageConfig {
+  public _bind(constructPath: string): ContainerImageConfig {
     requireResolved(constructPath, this.directory, 'the Dockerfile directory');
     const directory = path.resolve(this.directory);
     if (!fs.existsSync(directory)) {
@@ -212,7 +270,7 @@ class EcrImage extends ContainerImage {
     super();
   }
 
-  public bind(constructPath: string): ContainerImageConfig {
+  public _bind(constructPath: string): ContainerImageConfig {
     const value = this.options?.tagOrDigest;
     if (value === undefined || value === '') {
       throw invalidInput(constructPath, 'ContainerImage.fromEcr() needs tagOrDigest',

@@ -1,0 +1,47 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ContainerFunction, ContainerImage, LambdaBaseImage } from '../lib';
+import { TempGitRepo, withoutCiShaVariables } from './support/git-repo';
+
+withoutCiShaVariables();
+
+const source = { 'svc/app.py': 'def lambda_handler(event, context):\n    return {"ok": True}\n', 'svc/requirements.txt': 'boto3\n', '.gitignore': '__pycache__/\n' };
+
+describe('ContainerFunction with ContainerImage.fromSource', () => {
+  let repo: TempGitRepo;
+  beforeEach(() => { repo = TempGitRepo.create(source); });
+  afterEach(() => repo.remove());
+
+  function build(base = LambdaBaseImage.PYTHON_3_12) {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    const image = ContainerImage.fromSource(repo.path('svc'), { base, handler: 'app.lambda_handler' });
+    const fn = new ContainerFunction(stack, 'Fn', { image });
+    return { stack, fn, image };
+  }
+
+  test('builds the generated Dockerfile from a staged copy, tagged with the source checkout\'s SHA', () => {
+    const { fn, image, stack } = build();
+    expect(fn.imageTag).toBe(`fn-${repo.head().slice(0, 12)}`);
+    expect(image.generatedDockerfile).toContain('CMD ["app.lambda_handler"]');
+    Template.fromStack(stack).resourceCountIs('Custom::CDKECRDeployment', 1);
+    // The user's directory gets no generated files.
+    expect(require('fs').readdirSync(repo.path('svc')).sort()).toEqual(['app.py', 'requirements.txt']);
+  });
+
+  test('files the generated .dockerignore keeps out do not make the tag dirty', () => {
+    repo.write({ 'svc/__pycache__/app.cpython-312.pyc': 'bytecode' });
+    expect(build().fn.imageTag).toBe(`fn-${repo.head().slice(0, 12)}`);
+  });
+
+  test('a source change the commit does not pin makes the tag dirty', () => {
+    repo.write({ 'svc/app.py': 'def lambda_handler(event, context):\n    return 2\n' });
+    expect(build().fn.imageTag).toMatch(/-dirty-[0-9a-f]{8}$/);
+  });
+
+  test('a deprecated base warns at synth', () => {
+    const { stack } = build(LambdaBaseImage.PYTHON_3_11);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*'));
+    expect(warnings.map(w => String(w.entry.data)).join('\n')).toMatch(/deprecat/i);
+  });
+});
