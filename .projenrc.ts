@@ -22,7 +22,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
   libdir: 'lib',
 
   deps: ['cdk-ecr-deployment@^4.2.65'],
-  peerDeps: ['cdk-ecr-deployment@^4.2.65'],
   bundledDeps: ['dockerfile-ast', '@balena/dockerignore', 'commander'],
   devDeps: [
     'aws-cdk@^2',
