@@ -1,0 +1,60 @@
+/**
+ * Builds the stand-ins for AWS's Lambda base images (no registry is reachable here) from
+ * test/fixtures/standins, once per run: each tag carries a hash of its fixture files, so an
+ * existing image is reused and a changed fixture gets a new build.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { build, imageExists } from './docker';
+import { BaseImageFamily, LambdaBaseImage } from '../../../lib/dockerfile';
+
+export const DEBIAN_BASE = 'local/debian:bookworm';
+/** Host CA bundle: npm reaches registry.npmjs.org over https only with it (passed as a BuildKit secret). */
+export const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'standins');
+
+export interface StandIns {
+  /** Node.js 18 + npm + the real aws-lambda-ric 3.3.0, Lambda-style entrypoint. */
+  readonly node: LambdaBaseImage;
+  /** Python 3.11 + pip + a Runtime API client bootstrap, Lambda-style entrypoint. */
+  readonly python: LambdaBaseImage;
+  readonly nodeTag: string;
+  readonly pythonTag: string;
+}
+
+function fixtureHash(dir: string): string {
+  const h = crypto.createHash('sha256');
+  for (const f of fs.readdirSync(dir).sort()) h.update(f).update('\0').update(fs.readFileSync(path.join(dir, f)));
+  return h.digest('hex').slice(0, 12);
+}
+
+async function ensure(name: string, secrets: { [id: string]: string }): Promise<string> {
+  const dir = path.join(FIXTURES, name);
+  const tag = `ccf-standin/${name}:${fixtureHash(dir)}`;
+  if (!(await imageExists(tag))) {
+    const started = Date.now();
+    await build({ context: dir, tag, secrets });
+    // eslint-disable-next-line no-console
+    console.log(`built stand-in ${tag} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  return tag;
+}
+
+let pending: Promise<StandIns> | undefined;
+
+/** Builds (or reuses) both stand-ins and describes them as custom bases that carry their runtime client. */
+export function ensureStandIns(): Promise<StandIns> {
+  pending ??= (async () => {
+    if (!(await imageExists(DEBIAN_BASE))) {
+      throw new Error(`${DEBIAN_BASE} is missing: run .ci/setup-docker.sh (as root) to debootstrap and import it.`);
+    }
+    // Built one after the other: two apt-heavy builds at once only contend for the 2 cores.
+    const nodeTag = await ensure('node', { 'ca-bundle': HOST_CA_BUNDLE });
+    const pythonTag = await ensure('python', {});
+    const custom = (tag: string, family: BaseImageFamily) =>
+      LambdaBaseImage.custom(tag, { family, includesRuntimeInterfaceClient: true });
+    return { node: custom(nodeTag, BaseImageFamily.NODEJS), python: custom(pythonTag, BaseImageFamily.PYTHON), nodeTag, pythonTag };
+  })();
+  return pending;
+}
