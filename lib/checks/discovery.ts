@@ -1,0 +1,199 @@
+// Internal: turns constructs of any origin (plain aws-cdk-lib or ContainerFunction) into subjects.
+// Reads what CDK already computed (staged asset directory, asset manifest) and never re-stages a context.
+import * as fs from 'fs';
+import * as path from 'path';
+import { AssetStaging, CfnResource, Reference, Stack, Tokenization } from 'aws-cdk-lib';
+import { CfnRepository } from 'aws-cdk-lib/aws-ecr';
+import { DockerImageAsset } from 'aws-cdk-lib/aws-ecr-assets';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
+import { readDockerignore } from './size-estimate';
+import { ImageSubject, SubjectKind } from './subject';
+import { imageFactsOf, isPushRestricted } from '../image/image-facts';
+
+export interface DiscoveryOptions {
+  readonly defaultMaxImageSizeBytes?: number;
+}
+
+/** What an image asset tells about its image. */
+interface AssetInfo {
+  readonly dockerfilePath: string;
+  readonly dockerfileText?: string;
+  readonly contextDirectory?: string;
+  readonly contextIgnorePatterns: string[];
+  readonly platform?: string;
+  readonly buildArgs?: { [key: string]: string };
+}
+
+export class SubjectDiscovery {
+  /** Assets used by some function of the tree, computed on first need. */
+  private functionAssets?: Set<DockerImageAsset>;
+  private assetsByUri?: Map<string, DockerImageAsset>;
+
+  constructor(private readonly root: IConstruct, private readonly options: DiscoveryOptions) {}
+
+  /** The subject a construct is, if it is one. */
+  public subjectOf(node: IConstruct): ImageSubject | undefined {
+    if (node instanceof CfnFunction) return this.functionSubject(node);
+    if (node instanceof DockerImageAsset) return this.assetSubject(node);
+    if (node instanceof CfnRepository) return repositorySubject(node);
+    return undefined;
+  }
+
+  private functionSubject(cfn: CfnFunction): ImageSubject | undefined {
+    if (cfn.packageType !== 'Image') return undefined;
+    const owner = ownerOf(cfn);
+    const facts = imageFactsOf(owner) ?? imageFactsOf(cfn) ?? {};
+    const code = cfn.code as CfnFunction.CodeProperty | undefined;
+    const imageUri = code && typeof code.imageUri === 'string' ? code.imageUri : undefined;
+    const asset = this.assetOf(owner, imageUri);
+    const info = asset ? assetInfo(asset) : undefined;
+    const architectures = Array.isArray(cfn.architectures) ? cfn.architectures : undefined;
+    const architecture = architectures?.[0] ?? 'x86_64';
+    const imageConfig = cfn.imageConfig as CfnFunction.ImageConfigProperty | undefined;
+    const command = Array.isArray(imageConfig?.command) ? imageConfig!.command : undefined;
+    const repository = imageUri ? repositoryReferencedBy(imageUri) : undefined;
+    const dockerfileText = facts.dockerfileText ?? info?.dockerfileText ?? readIfExists(facts.dockerfilePath);
+    const usesFactsContext = !info?.contextDirectory && facts.contextDirectory !== undefined;
+    return new ImageSubject({
+      kind: SubjectKind.FUNCTION,
+      construct: owner,
+      dockerfilePath: displayPath(facts.dockerfilePath) ?? info?.dockerfilePath ?? (facts.dockerfileText ? 'Dockerfile (generated)' : undefined),
+      dockerfileText,
+      contextDirectory: info?.contextDirectory ?? facts.contextDirectory,
+      contextIgnorePatterns: usesFactsContext ? readDockerignore(facts.contextDirectory!) : info?.contextIgnorePatterns,
+      platform: facts.platform ?? info?.platform,
+      architecture: Tokenization.isResolvable(architecture) || architecture.includes('${Token[') ? undefined : architecture,
+      imageUri,
+      fromAsset: asset !== undefined && imageUri === asset.imageUri,
+      immutableTag: facts.immutableTag,
+      cmd: facts.cmd ?? command,
+      buildArgs: facts.buildArgs ?? info?.buildArgs,
+      maxImageSizeBytes: facts.maxImageSizeBytes ?? this.options.defaultMaxImageSizeBytes,
+      repository,
+      tagMutability: repository ? stringOrUndefined(repository.imageTagMutability) : undefined,
+      pushRestricted: repository ? isPushRestricted(repository) || isPushRestricted(ownerOf(repository)) : false,
+    });
+  }
+
+  private assetSubject(asset: DockerImageAsset): ImageSubject | undefined {
+    if (this.usedByFunction(asset)) return undefined; // reviewed with its function
+    const info = assetInfo(asset);
+    return new ImageSubject({
+      kind: SubjectKind.IMAGE_ASSET,
+      construct: asset,
+      dockerfilePath: info.dockerfilePath,
+      dockerfileText: info.dockerfileText,
+      contextDirectory: info.contextDirectory,
+      contextIgnorePatterns: info.contextIgnorePatterns,
+      platform: info.platform,
+      buildArgs: info.buildArgs,
+    });
+  }
+
+  /** The asset a function is built from: one inside the function, or one whose URI it uses. */
+  private assetOf(owner: IConstruct, imageUri: string | undefined): DockerImageAsset | undefined {
+    const inside = owner.node.findAll().find((c): c is DockerImageAsset => c instanceof DockerImageAsset);
+    if (inside) return inside;
+    return imageUri ? this.index().assetsByUri.get(imageUri) : undefined;
+  }
+
+  private usedByFunction(asset: DockerImageAsset): boolean {
+    return this.index().functionAssets.has(asset);
+  }
+
+  private index(): { functionAssets: Set<DockerImageAsset>; assetsByUri: Map<string, DockerImageAsset> } {
+    if (!this.functionAssets || !this.assetsByUri) {
+      const all = this.root.node.findAll();
+      this.assetsByUri = new Map();
+      for (const c of all) if (c instanceof DockerImageAsset) this.assetsByUri.set(c.imageUri, c);
+      this.functionAssets = new Set();
+      for (const c of all) {
+        if (!(c instanceof CfnFunction)) continue;
+        for (const inside of ownerOf(c).node.findAll()) if (inside instanceof DockerImageAsset) this.functionAssets.add(inside);
+        const uri = (c.code as CfnFunction.CodeProperty | undefined)?.imageUri;
+        const used = typeof uri === 'string' ? this.assetsByUri.get(uri) : undefined;
+        if (used) this.functionAssets.add(used);
+      }
+    }
+    return { functionAssets: this.functionAssets, assetsByUri: this.assetsByUri };
+  }
+}
+
+function repositorySubject(cfn: CfnRepository): ImageSubject {
+  const stack = Stack.of(cfn);
+  const scanning = stack.resolve(cfn.imageScanningConfiguration) as { scanOnPush?: unknown } | undefined;
+  const lifecycle = stack.resolve(cfn.lifecyclePolicy) as { lifecyclePolicyText?: unknown } | undefined;
+  return new ImageSubject({
+    kind: SubjectKind.REPOSITORY,
+    construct: ownerOf(cfn),
+    repository: cfn,
+    tagMutability: stringOrUndefined(cfn.imageTagMutability),
+    pushRestricted: isPushRestricted(cfn) || isPushRestricted(ownerOf(cfn)),
+    scanOnPush: scanning?.scanOnPush === true || scanning?.scanOnPush === 'true',
+    hasLifecyclePolicy: lifecycle?.lifecyclePolicyText !== undefined,
+  });
+}
+
+/** The L2 construct whose default child is this L1, else the L1 itself (findings read better on the L2). */
+function ownerOf(cfn: CfnResource): IConstruct {
+  const scope = cfn.node.scope;
+  return scope && scope.node.defaultChild === cfn ? scope : cfn;
+}
+
+/** A CfnRepository of the app that an image URI refers to (via Ref/GetAtt tokens). */
+function repositoryReferencedBy(imageUri: string): CfnRepository | undefined {
+  for (const token of Tokenization.reverseString(imageUri).tokens) {
+    if (token instanceof Reference && token.target instanceof CfnRepository) return token.target;
+  }
+  return undefined;
+}
+
+function assetInfo(asset: DockerImageAsset): AssetInfo {
+  const internals = asset as unknown as { dockerfilePath?: string; dockerBuildArgs?: { [key: string]: string } };
+  const staging = asset.node.tryFindChild('Staging') as AssetStaging | undefined;
+  const file = internals.dockerfilePath ?? 'Dockerfile';
+  const source = staging?.sourcePath;
+  const staged = staging && staging.absoluteStagedPath !== staging.sourcePath ? staging.absoluteStagedPath : undefined;
+  const exclude = (staging as unknown as { fingerprintOptions?: { exclude?: string[] } } | undefined)?.fingerprintOptions?.exclude;
+  return {
+    dockerfilePath: displayPath(source ? path.join(source, file) : file)!,
+    dockerfileText: readIfExists(source ? path.join(source, file) : undefined),
+    // A staged directory is already filtered by .dockerignore and exclude; a source directory is not.
+    contextDirectory: staged ?? source,
+    contextIgnorePatterns: staged ? [] : (exclude ?? (source ? readDockerignore(source) : [])),
+    platform: assetPlatform(asset),
+    buildArgs: internals.dockerBuildArgs,
+  };
+}
+
+/** The platform CDK recorded for the asset (asset manifest of the default synthesizer, or legacy metadata). */
+function assetPlatform(asset: DockerImageAsset): string | undefined {
+  const stack = Stack.of(asset);
+  const synthesizer = stack.synthesizer as unknown as { assetManifest?: { dockerImages?: Record<string, { source?: { platform?: string } }> } };
+  const entry = synthesizer.assetManifest?.dockerImages?.[asset.assetHash];
+  if (entry) return entry.source?.platform;
+  for (const m of stack.node.metadata) {
+    const data = m.data as { sourceHash?: string; platform?: string } | undefined;
+    if (m.type === 'aws:cdk:asset' && data?.sourceHash === asset.assetHash) return data.platform;
+  }
+  return undefined;
+}
+
+function displayPath(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+function readIfExists(file: string | undefined): string | undefined {
+  try {
+    return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && !value.includes('${Token[') ? value : undefined;
+}

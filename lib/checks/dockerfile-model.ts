@@ -1,0 +1,166 @@
+// Internal: a parsed Dockerfile (via dockerfile-ast) with the few derived facts the rules share.
+import { DockerfileParser, Dockerfile, From, Instruction, JSONInstruction } from 'dockerfile-ast';
+
+/** One build stage: its FROM and the instructions up to the next FROM. */
+export interface Stage {
+  readonly index: number;
+  readonly from: From;
+  /** `AS name`, lower-cased. */
+  readonly name?: string;
+  readonly instructions: Instruction[];
+  /** The earlier stage this one is built `FROM`, if any. */
+  readonly parent?: Stage;
+}
+
+/** A `# ccf-ignore=CCF101,CCF103 reason` comment and the lines of the instruction it covers. */
+export interface Pragma {
+  readonly line: number;
+  readonly ruleIds: string[];
+  readonly reason: string;
+  /** First and last line (1-based) of the next instruction; 0 when none follows. */
+  readonly coversFrom: number;
+  readonly coversTo: number;
+}
+
+const PRAGMA = /^ccf-ignore\s*=\s*(\S+)\s*(.*)$/i;
+
+export class ParsedDockerfile {
+  public static parse(text: string): ParsedDockerfile {
+    return new ParsedDockerfile(text, DockerfileParser.parse(text));
+  }
+
+  public readonly stages: Stage[];
+  public readonly pragmas: Pragma[];
+  /** Instructions before the first FROM (global ARGs). */
+  public readonly preamble: Instruction[];
+  public readonly lineCount: number;
+
+  private constructor(public readonly text: string, public readonly ast: Dockerfile) {
+    this.lineCount = text.split(/\r\n|\r|\n/).length;
+    this.stages = [];
+    this.preamble = [];
+    let current: { index: number; from: From; name?: string; instructions: Instruction[]; parent?: Stage } | undefined;
+    for (const instruction of ast.getInstructions()) {
+      if (instruction instanceof From) {
+        const name = instruction.getBuildStage()?.toLowerCase() ?? undefined;
+        const image = instruction.getImageName()?.toLowerCase();
+        const parent = image ? [...this.stages].reverse().find(s => s.name === image) : undefined;
+        current = { index: this.stages.length, from: instruction, name, instructions: [], parent };
+        this.stages.push(current);
+      } else if (current) {
+        current.instructions.push(instruction);
+      } else {
+        this.preamble.push(instruction);
+      }
+    }
+    this.pragmas = this.parsePragmas();
+  }
+
+  /** The stage the image is made of (the last one). */
+  public get finalStage(): Stage | undefined {
+    return this.stages[this.stages.length - 1];
+  }
+
+  /** The stage and the stages it inherits from, root first. */
+  public chain(stage: Stage): Stage[] {
+    const result: Stage[] = [];
+    for (let s: Stage | undefined = stage; s; s = s.parent) result.unshift(s);
+    return result;
+  }
+
+  /** True when `image` names an earlier stage (so `FROM image` is not a registry image). */
+  public isStageName(image: string, before: number): boolean {
+    const lower = image.toLowerCase();
+    return this.stages.some(s => s.index < before && s.name === lower);
+  }
+
+  private parsePragmas(): Pragma[] {
+    const instructions = this.ast.getInstructions();
+    const pragmas: Pragma[] = [];
+    for (const comment of this.ast.getComments()) {
+      const match = PRAGMA.exec(comment.getContent().trim());
+      if (!match) continue;
+      const line = comment.getRange().start.line;
+      const next = instructions.find(i => i.getRange().start.line > line);
+      pragmas.push({
+        line: line + 1,
+        ruleIds: match[1].split(',').map(id => id.trim().toUpperCase()).filter(id => id.length > 0),
+        reason: match[2].trim(),
+        coversFrom: next ? next.getRange().start.line + 1 : 0,
+        coversTo: next ? next.getRange().end.line + 1 : 0,
+      });
+    }
+    return pragmas;
+  }
+}
+
+/** 1-based line where an instruction starts. */
+export function lineOf(instruction: Instruction): number {
+  return instruction.getRange().start.line + 1;
+}
+
+/** Upper-case keyword (`RUN`, `COPY`, …). */
+export function keywordOf(instruction: Instruction): string {
+  return instruction.getKeyword().toUpperCase();
+}
+
+/** True when the instruction is written in exec (JSON array) form. */
+export function isJsonForm(instruction: Instruction): boolean {
+  const json = instruction as unknown as { getOpeningBracket?: () => unknown; getJSONStrings?: () => unknown[] };
+  return typeof json.getOpeningBracket === 'function' && json.getOpeningBracket() !== null
+    && typeof json.getJSONStrings === 'function' && json.getJSONStrings().length > 0;
+}
+
+/** The instruction's operands: JSON strings in exec form, else shell words (flags excluded). */
+export function operands(instruction: Instruction): string[] {
+  if (isJsonForm(instruction)) {
+    return (instruction as unknown as JSONInstruction).getJSONStrings().map(s => s.getJSONValue());
+  }
+  return instruction.getArguments().map(a => a.getValue());
+}
+
+/** The instruction's operands as one string. */
+export function argumentText(instruction: Instruction): string {
+  return operands(instruction).join(' ');
+}
+
+/** Values of `--name=value` flags (RUN --mount, COPY --from, ADD --checksum, FROM --platform). */
+export function flagValues(instruction: Instruction, name: string): string[] {
+  const withFlags = instruction as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+  if (typeof withFlags.getFlags !== 'function') return [];
+  return withFlags.getFlags()
+    .filter(f => f.getName().toLowerCase() === name)
+    .map(f => f.getValue() ?? '');
+}
+
+/** True for http(s)/git sources that ADD would download. */
+export function isRemoteSource(source: string): boolean {
+  return /^(https?|git|ssh):\/\//i.test(source) || /^git@/i.test(source);
+}
+
+/** Source operands of COPY/ADD (all arguments but the destination), without heredocs. */
+export function copySources(instruction: Instruction): string[] {
+  const args = operands(instruction);
+  if (args.length < 2) return [];
+  return args.slice(0, -1).filter(a => !a.startsWith('<<'));
+}
+
+/** Name (registry included), tag and digest of a FROM image reference. */
+export interface ImageReference {
+  readonly name: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/** Splits the image of a FROM into name, tag and digest (`host:5000/a/b:1.2@sha256:…`). */
+export function imageReferenceOf(from: From): ImageReference | undefined {
+  const image = from.getImage();
+  if (!image) return undefined;
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const withoutDigest = at >= 0 ? image.slice(0, at) : image;
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  if (colon > slash) return { name: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1), digest };
+  return { name: withoutDigest, digest };
+}

@@ -1,0 +1,118 @@
+// Internal: runs rules on subjects and turns their findings into reportable, suppressed-or-not findings.
+import { Annotations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { redactUrlCredentials } from './redact';
+import { IImageRule, RuleFinding, RuleLevel } from './rule';
+import { ImageSubject } from './subject';
+import { findSuppression, ID_PREFIX, Suppression } from './suppressions';
+
+/** Engine diagnostics that are not rules: they have ids so they can be suppressed too. */
+export const RULE_FAILED = 'CCF900';
+export const UNUSED_SUPPRESSION = 'CCF901';
+export const PRAGMA_WITHOUT_REASON = 'CCF902';
+
+const MIN_PRAGMA_REASON = 10;
+
+/** A finding ready to report. */
+export interface Finding {
+  readonly ruleId: string;
+  /** Level after strict promotion. */
+  readonly level: RuleLevel;
+  readonly construct: IConstruct;
+  /** Full one-line message, starting with the rule id, secrets redacted. */
+  readonly message: string;
+  readonly dockerfile?: string;
+  readonly line?: number;
+  /** Why the finding is not reported, when it is suppressed. */
+  readonly suppressedBy?: string;
+}
+
+export interface EngineOptions {
+  readonly strict: boolean;
+}
+
+export class CheckEngine {
+  /** Reports one finding through CDK annotations (suppressed findings are not reported). */
+  public static report(finding: Finding): void {
+    if (finding.suppressedBy !== undefined) return;
+    const annotations = Annotations.of(finding.construct);
+    switch (finding.level) {
+      case RuleLevel.ERROR: annotations.addError(finding.message); break;
+      case RuleLevel.WARNING: annotations.addWarningV2(ID_PREFIX + finding.ruleId, finding.message); break;
+      default: annotations.addInfo(finding.message);
+    }
+  }
+
+  /** Suppressions that matched at least one finding, by `path|ruleId`. */
+  public readonly usedSuppressions = new Set<string>();
+
+  constructor(private readonly rules: IImageRule[], private readonly options: EngineOptions) {}
+
+  /** Runs every rule on the subject; never throws. */
+  public run(subject: ImageSubject): Finding[] {
+    const findings: Finding[] = [];
+    for (const rule of this.rules) {
+      let results: RuleFinding[];
+      try {
+        results = rule.check(subject) ?? [];
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        findings.push(this.finding(subject, RULE_FAILED, RuleLevel.WARNING, {
+          message: `rule ${rule.id} (${rule.constructor?.name ?? 'custom rule'}) failed on ${subject.construct.node.path}: ${oneLine(reason)}; the rule was skipped`,
+          fix: 'report the error to the rule\'s author; suppress CCF900 on this construct meanwhile',
+        }));
+        continue;
+      }
+      for (const result of results) findings.push(this.finding(subject, rule.id, rule.level, result));
+    }
+    findings.push(...this.pragmaFindings(subject));
+    return findings;
+  }
+
+  private finding(subject: ImageSubject, ruleId: string, level: RuleLevel, result: RuleFinding): Finding {
+    const line = typeof result.line === 'number' ? result.line : undefined;
+    const where = line !== undefined && subject.dockerfilePath ? `${subject.dockerfilePath}:${line}: ` : '';
+    const message = redactUrlCredentials(oneLine(`${ruleId} ${where}${result.message}. Fix: ${result.fix}`));
+    const promoted = this.options.strict && level === RuleLevel.WARNING ? RuleLevel.ERROR : level;
+    return {
+      ruleId,
+      level: promoted,
+      construct: subject.construct,
+      message,
+      dockerfile: subject.dockerfilePath,
+      line,
+      suppressedBy: this.suppression(subject, ruleId, line),
+    };
+  }
+
+  private suppression(subject: ImageSubject, ruleId: string, line: number | undefined): string | undefined {
+    if (line !== undefined) {
+      const pragma = subject._dockerfile()?.pragmas.find(p => p.ruleIds.includes(ruleId)
+        && p.reason.length >= MIN_PRAGMA_REASON && line >= p.coversFrom && line <= p.coversTo);
+      if (pragma) return `pragma at ${subject.dockerfilePath ?? 'Dockerfile'}:${pragma.line}: ${pragma.reason}`;
+    }
+    const suppression = findSuppression(subject.construct, ruleId);
+    if (suppression) {
+      this.usedSuppressions.add(suppressionKey(suppression));
+      return `${suppression.construct.node.path}: ${suppression.reason}`;
+    }
+    return undefined;
+  }
+
+  private pragmaFindings(subject: ImageSubject): Finding[] {
+    const pragmas = subject._dockerfile()?.pragmas ?? [];
+    return pragmas.filter(p => p.reason.length < MIN_PRAGMA_REASON).map(p => this.finding(subject, PRAGMA_WITHOUT_REASON, RuleLevel.WARNING, {
+      message: `'# ccf-ignore=${p.ruleIds.join(',')}' has no reason, so it suppresses nothing`,
+      fix: `write why after the ids, e.g. '# ccf-ignore=${p.ruleIds.join(',')} base image pinned by digest upstream'`,
+      line: p.line,
+    }));
+  }
+}
+
+export function suppressionKey(s: Suppression): string {
+  return `${s.construct.node.path}|${s.ruleId}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}

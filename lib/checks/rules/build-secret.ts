@@ -1,0 +1,85 @@
+import { Arg, Env, Property } from 'dockerfile-ast';
+import { argumentText, copySources, keywordOf, lineOf } from '../dockerfile-model';
+import { hasUrlCredentials, redactAssignment, redactUrlCredentials } from '../redact';
+import { IImageRule, RuleFinding, RuleLevel } from '../rule';
+import { ImageSubject } from '../subject';
+
+const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|_KEY$)/i;
+// Names that look secret but hold none: public keys, fingerprints, and paths to mounted secrets.
+const NOT_SECRET = /(PUBLIC_?KEY|^GPG_KEYS?$|_(FILE|PATH|DIR|ID_FILE)$)/i;
+
+const FIX = 'pass it as a BuildKit secret (buildSecrets) and read it in RUN --mount=type=secret, never as ARG/ENV or in a URL';
+
+/** True for ARG/ENV/build-arg names that look like they hold a secret. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+}
+
+/** CCF102: secrets in ARG/ENV, in URLs in the Dockerfile, or in build args passed from CDK. */
+export class BuildSecretRule implements IImageRule {
+  public readonly id = 'CCF102';
+  public readonly level = RuleLevel.ERROR;
+  public readonly title = 'Secret in a build arg, ENV or URL (use buildSecrets)';
+
+  public check(subject: ImageSubject): RuleFinding[] {
+    const dockerfile = subject._dockerfile();
+    const findings: RuleFinding[] = [];
+    const argLines = new Map<string, number>();
+    const reported = new Set<string>();
+    const instructions = dockerfile ? [...dockerfile.preamble, ...dockerfile.stages.flatMap(s => [s.from, ...s.instructions])] : [];
+
+    for (const instruction of instructions) {
+      const keyword = keywordOf(instruction);
+      if (instruction instanceof Arg || instruction instanceof Env) {
+        for (const property of properties(instruction)) {
+          const name = property.getName();
+          const value = property.getValue();
+          if (instruction instanceof Arg && !argLines.has(name)) argLines.set(name, lineOf(instruction));
+          const secretName = isSecretName(name);
+          const credentials = value !== null && hasUrlCredentials(value);
+          if (!secretName && !credentials) continue;
+          reported.add(name);
+          findings.push({
+            message: `${keyword} ${redactAssignment(name, value, secretName)} ${credentials ? 'contains URL credentials' : 'looks like a secret'}; ${keyword === 'ARG' ? 'build args are kept in the image history' : 'ENV is baked into the image'}`,
+            fix: FIX,
+            line: lineOf(instruction),
+          });
+        }
+      } else if (keyword === 'RUN' || keyword === 'ADD' || keyword === 'FROM') {
+        const text = keyword === 'ADD' ? copySources(instruction).join(' ') : argumentText(instruction);
+        if (hasUrlCredentials(text)) {
+          findings.push({
+            message: `${keyword} contains a URL with credentials (${shorten(redactUrlCredentials(text))}), kept in the image history`,
+            fix: FIX,
+            line: lineOf(instruction),
+          });
+        }
+      }
+    }
+
+    for (const [name, value] of Object.entries(subject.buildArgs ?? {})) {
+      if (reported.has(name) || typeof value !== 'string') continue;
+      const secretName = isSecretName(name);
+      const credentials = hasUrlCredentials(value);
+      if (!secretName && !credentials) continue;
+      findings.push({
+        message: `build arg ${redactAssignment(name, value, secretName)} passed from CDK ${credentials ? 'contains URL credentials' : 'looks like a secret'}; build args are kept in the image history and the cloud assembly`,
+        fix: FIX,
+        line: argLines.get(name),
+      });
+    }
+    return findings;
+  }
+}
+
+function properties(instruction: Arg | Env): Property[] {
+  if (instruction instanceof Arg) {
+    const property = instruction.getProperty();
+    return property ? [property] : [];
+  }
+  return instruction.getProperties();
+}
+
+function shorten(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

@@ -1,0 +1,28 @@
+import { IImageRule, RuleFinding, RuleLevel } from '../rule';
+import { formatMegabytes } from '../size-estimate';
+import { ImageSubject, SubjectKind } from '../subject';
+
+/** CCF010: the image is larger than its size budget. */
+export class ImageSizeBudgetRule implements IImageRule {
+  public readonly id = 'CCF010';
+  public readonly level = RuleLevel.WARNING;
+  public readonly title = 'Image over its size budget (maxImageSize or defaultMaxImageSize)';
+
+  public check(subject: ImageSubject): RuleFinding[] {
+    const budget = subject.maxImageSizeBytes;
+    if (subject.kind !== SubjectKind.FUNCTION || budget === undefined) return [];
+    const size = sizeOf(subject);
+    if (!size || size.bytes <= budget) return [];
+    return [{
+      message: `image ${size.label} ${formatMegabytes(size.bytes)} is over its budget of ${formatMegabytes(budget)}`,
+      fix: 'exclude what the image does not need (.dockerignore, exclude, narrower COPY) or raise maxImageSize',
+    }];
+  }
+}
+
+/** The measured size when known, else the static lower bound. */
+export function sizeOf(subject: ImageSubject): { bytes: number; label: string } | undefined {
+  if (subject.measuredSizeBytes !== undefined) return { bytes: subject.measuredSizeBytes, label: 'measured' };
+  const estimate = subject._estimatedSizeBytes();
+  return estimate === undefined ? undefined : { bytes: estimate, label: 'estimated ≥' };
+}

@@ -1,0 +1,50 @@
+import { lineOf } from '../dockerfile-model';
+import { IImageRule, RuleFinding, RuleLevel } from '../rule';
+import { ImageSubject, SubjectKind } from '../subject';
+
+/** CCF020: the image is built for the other architecture than the function runs on. */
+export class PlatformMismatchRule implements IImageRule {
+  public readonly id = 'CCF020';
+  public readonly level = RuleLevel.ERROR;
+  public readonly title = 'Image platform does not match the function architecture';
+
+  public check(subject: ImageSubject): RuleFinding[] {
+    if (subject.kind !== SubjectKind.FUNCTION || !subject.architecture) return [];
+    const expected = platformFor(subject.architecture);
+    if (!expected) return [];
+    const findings: RuleFinding[] = [];
+    const fix = `build for ${expected} (platform: Platform.${expected === 'linux/arm64' ? 'LINUX_ARM64' : 'LINUX_AMD64'}) or change the function architecture`;
+    if (subject.platform && !subject.platform.includes('$') && normalizePlatform(subject.platform) !== expected) {
+      findings.push({
+        message: `image is built for ${subject.platform} but the function architecture is ${subject.architecture} (exec format error at invoke)`,
+        fix,
+      });
+    }
+    const final = subject._dockerfile()?.finalStage;
+    const flag = final?.from.getPlatformFlag()?.getValue();
+    if (final && flag && !flag.includes('$') && normalizePlatform(flag) !== expected) {
+      findings.push({
+        message: `final stage FROM --platform=${flag} contradicts the function architecture ${subject.architecture}`,
+        fix: `use FROM --platform=${expected}, or no --platform and let the build platform follow the function`,
+        line: lineOf(final.from),
+      });
+    }
+    return findings;
+  }
+}
+
+/** Docker platform for a Lambda architecture name. */
+export function platformFor(architecture: string): string | undefined {
+  const name = architecture.toLowerCase();
+  if (name === 'arm64') return 'linux/arm64';
+  if (name === 'x86_64') return 'linux/amd64';
+  return undefined;
+}
+
+/** `linux/arm64/v8` → `linux/arm64`; `amd64` → `linux/amd64`. */
+export function normalizePlatform(platform: string): string {
+  const parts = platform.toLowerCase().trim().split('/');
+  const [os, arch] = parts.length === 1 ? ['linux', parts[0]] : parts;
+  const aliases: Record<string, string> = { aarch64: 'arm64', x86_64: 'amd64', x86: 'amd64' };
+  return `${os}/${aliases[arch] ?? arch}`;
+}
