@@ -106,6 +106,9 @@ export class ContainerImageChecks implements IAspect {
   private readonly estimator = new SizeEstimator();
   private readonly collected: Finding[] = [];
   private discovery?: SubjectDiscovery;
+  /** Constructs already checked: a forced re-synth (as assertions do) must not report twice. */
+  private readonly visited = new WeakSet<IConstruct>();
+  private finished = false;
 
   constructor(props: ContainerImageChecksProps = {}) {
     const budget = props.defaultMaxImageSize;
@@ -122,6 +125,8 @@ export class ContainerImageChecks implements IAspect {
 
   /** Checks one construct (called by CDK for every construct below the scope the Aspect is added to). */
   public visit(node: IConstruct): void {
+    if (this.visited.has(node)) return;
+    this.visited.add(node);
     if (!this.discovery) this.start(node);
     try {
       recordInTemplate(node, suppressionsOn(node));
@@ -146,6 +151,8 @@ export class ContainerImageChecks implements IAspect {
   }
 
   private finish(root: IConstruct): void {
+    if (this.finished) return;
+    this.finished = true;
     for (const construct of root.node.findAll()) {
       for (const suppression of suppressionsOn(construct)) {
         if (this.engine.usedSuppressions.has(suppressionKey(suppression))) continue;

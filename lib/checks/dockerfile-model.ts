@@ -76,11 +76,13 @@ export class ParsedDockerfile {
 
   private parsePragmas(): Pragma[] {
     const instructions = this.ast.getInstructions();
+    const lines = this.text.split(/\r\n|\r|\n/);
+    // At the top of the file `# ccf-ignore=…` has the shape of a parser directive, so read both.
+    const commentLines = [...this.ast.getComments(), ...this.ast.getDirectives()].map(c => c.getRange().start.line);
     const pragmas: Pragma[] = [];
-    for (const comment of this.ast.getComments()) {
-      const match = PRAGMA.exec(comment.getContent().trim());
+    for (const line of [...new Set(commentLines)].sort((a, b) => a - b)) {
+      const match = PRAGMA.exec((lines[line] ?? '').replace(/^\s*#\s*/, '').trim());
       if (!match) continue;
-      const line = comment.getRange().start.line;
       const next = instructions.find(i => i.getRange().start.line > line);
       pragmas.push({
         line: line + 1,
