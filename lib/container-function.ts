@@ -78,8 +78,12 @@ export class ContainerFunction extends lambda.DockerImageFunction {
     let plan: TagPlan | undefined;
     if (built) {
       plan = tag._plan({
-        scope, path: constructPath, directory: config.sourceDirectory ?? config.directory!, file: config.file,
-        exclude: config.contextExclude ?? config.buildOptions?.exclude, ignoreMode: config.buildOptions?.ignoreMode,
+        scope,
+        path: constructPath,
+        directory: config.sourceDirectory ?? config.directory!,
+        file: config.file,
+        exclude: config.contextExclude ?? config.buildOptions?.exclude,
+        ignoreMode: config.buildOptions?.ignoreMode,
       });
       if (plan.mode === 'asset' && props.repository) {
         throw invalidInput(constructPath, 'ImageTag.assetHash() keeps the image in the CDK asset repository, so repository has no effect', 'Remove repository, or use ImageTag.gitSha() or ImageTag.of() to copy the image there.');

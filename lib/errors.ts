@@ -17,6 +17,6 @@ export function invalidInput(path: string, problem: string, fix: string): Error 
 /** Throws when a value that synth needs literally is still a token. */
 export function requireResolved(path: string, value: unknown, what: string): void {
   if (value !== undefined && Token.isUnresolved(value)) {
-    throw invalidInput(path, `${what} is an unresolved token`, `Pass a literal value: it is needed at synth time.`);
+    throw invalidInput(path, `${what} is an unresolved token`, 'Pass a literal value: it is needed at synth time.');
   }
 }

@@ -4,8 +4,8 @@ import { App, Duration, Size, Stack, aws_ecr as ecr, aws_iam as iam, aws_lambda 
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { S3EventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { ContainerFunction, ContainerFunctionProps, ContainerImage, ImageRepository, ImageTag } from '../lib';
-import { imageFactsOf, isPushRestricted } from '../lib/image/image-facts';
 import { TempGitRepo, functionFiles, withoutCiShaVariables } from './support/git-repo';
+import { imageFactsOf, isPushRestricted } from '../lib/image/image-facts';
 
 withoutCiShaVariables();
 
@@ -80,12 +80,14 @@ describe('defaults', () => {
       RepositoryPolicyText: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Effect: 'Deny', Principal: { AWS: '*' },
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
             Action: Match.arrayWith(['ecr:PutImage', 'ecr:CompleteLayerUpload', 'ecr:BatchDeleteImage']),
             Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [copierRole, 'Arn'] } } },
           }),
           Match.objectLike({
-            Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' },
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
             Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
             Condition: { StringLike: { 'aws:sourceArn': Match.anyValue() } },
           }),
@@ -156,12 +158,15 @@ describe('options', () => {
 
   test('memory, timeout, log retention, cmd, entrypoint, working directory', () => {
     const { template, fn } = setup({
-      memorySize: 2048, timeout: Duration.minutes(5), logRetention: logs.RetentionDays.ONE_WEEK,
+      memorySize: 2048,
+      timeout: Duration.minutes(5),
+      logRetention: logs.RetentionDays.ONE_WEEK,
       image: ContainerImage.fromDockerfile(repo.path('fn'), { cmd: ['other.handler'], entrypoint: ['/entry'], workingDirectory: '/w' }),
     });
     const t = template();
     t.hasResourceProperties('AWS::Lambda::Function', {
-      MemorySize: 2048, Timeout: 300,
+      MemorySize: 2048,
+      Timeout: 300,
       ImageConfig: { Command: ['other.handler'], EntryPoint: ['/entry'], WorkingDirectory: '/w' },
     });
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });

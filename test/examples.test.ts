@@ -1,9 +1,9 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { withoutCiShaVariables } from './support/git-repo';
 import { CsvProcessorStack } from '../examples/csv-processor/stack';
 import { HelloArm64Stack } from '../examples/hello-arm64/stack';
-import { withoutCiShaVariables } from './support/git-repo';
 
 withoutCiShaVariables();
 

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ContainerFunction, ContainerImage, LambdaBaseImage } from '../lib';
@@ -26,7 +27,7 @@ describe('ContainerFunction with ContainerImage.fromSource', () => {
     expect(image.generatedDockerfile).toContain('CMD ["app.lambda_handler"]');
     Template.fromStack(stack).resourceCountIs('Custom::CDKECRDeployment', 1);
     // The user's directory gets no generated files.
-    expect(require('fs').readdirSync(repo.path('svc')).sort()).toEqual(['app.py', 'requirements.txt']);
+    expect(fs.readdirSync(repo.path('svc')).sort()).toEqual(['app.py', 'requirements.txt']);
   });
 
   test('files the generated .dockerignore keeps out do not make the tag dirty', () => {

@@ -3,8 +3,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ContainerFunction, ContainerImage, ImageTag } from '../lib';
-import { maskHashes } from '../lib/testing/snapshot-serializer';
 import { TempGitRepo, withoutCiShaVariables } from './support/git-repo';
+import { maskHashes } from '../lib/testing/snapshot-serializer';
 
 withoutCiShaVariables();
 

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { IgnoreMode, Token } from 'aws-cdk-lib';
-import { aws_ecr as ecr, aws_ecr_assets as ecr_assets } from 'aws-cdk-lib';
+import { IgnoreMode, Token, aws_ecr as ecr, aws_ecr_assets as ecr_assets } from 'aws-cdk-lib';
 import { SourceImageOptions } from '../dockerfile/options';
 import { StagedSourceImage, stageSourceImage } from '../dockerfile/stage-source';
 import { invalidInput, requireResolved } from '../errors';

@@ -1,6 +1,5 @@
 import * as path from 'path';
-import { ArnFormat, CustomResourceProvider, CustomResourceProviderRuntime, Stack } from 'aws-cdk-lib';
-import { aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
+import { ArnFormat, CustomResourceProvider, CustomResourceProviderRuntime, Stack, aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 /**

@@ -1,5 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { markPushRestricted } from './image-facts';
 

@@ -1,4 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import { App, Stack, aws_ecr as ecr } from 'aws-cdk-lib';
 import { ContainerFunction, ContainerImage, ImageTag } from '../../lib';
 import { gitSpawnCount } from '../../lib/image/git';
 import { TempGitRepo, functionFiles, withoutCiShaVariables } from '../support/git-repo';
@@ -77,7 +78,7 @@ describe('ImageTag.gitSha against real git repositories', () => {
   test('not a git checkout and no SHA: an error saying how to pass one', () => {
     repo = TempGitRepo.create();
     repo.git('init', '-q'); // keep the directory, drop the repository
-    require('fs').rmSync(repo.path('.git'), { recursive: true });
+    fs.rmSync(repo.path('.git'), { recursive: true });
     repo.write(functionFiles());
     expect(() => build(repo)).toThrow(/not in a git checkout and no SHA was given\. Pass one with 'cdk synth -c cdk-container-function:gitSha=<sha>'/);
   });
@@ -101,7 +102,7 @@ describe('ImageTag.gitSha against real git repositories', () => {
 
   test('a given SHA works outside any git checkout', () => {
     repo = TempGitRepo.create();
-    require('fs').rmSync(repo.path('.git'), { recursive: true });
+    fs.rmSync(repo.path('.git'), { recursive: true });
     repo.write(functionFiles());
     expect(build(repo, undefined, { 'cdk-container-function:gitSha': 'abcdef0123456789' }).imageTag).toBe('fn-abcdef012345');
   });
@@ -123,7 +124,7 @@ describe('ImageTag.of', () => {
     const repo = TempGitRepo.create(functionFiles());
     const app = new App();
     const stack = new Stack(app, 'S');
-    const repository = new (require('aws-cdk-lib').aws_ecr.Repository)(stack, 'Repo');
+    const repository = new ecr.Repository(stack, 'Repo');
     const fn = new ContainerFunction(stack, 'Fn', { image: ContainerImage.fromDockerfile(repo.path('fn')), tag: ImageTag.of('1.2.3'), repository });
     expect(fn.imageTag).toBe('1.2.3');
     repo.remove();

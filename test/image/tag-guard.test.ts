@@ -7,8 +7,11 @@ const guard = require('../../lib/image/assets/tag-guard/index.js');
 const SOURCE = { repositoryName: 'cdk-assets', imageTag: 'assethash' };
 const DEST = { repositoryName: 'images', imageTag: 'fn-abc123def456' };
 const props = {
-  SourceRepositoryName: SOURCE.repositoryName, SourceTag: SOURCE.imageTag,
-  DestinationRepositoryName: DEST.repositoryName, DestinationTag: DEST.imageTag, Architecture: 'amd64',
+  SourceRepositoryName: SOURCE.repositoryName,
+  SourceTag: SOURCE.imageTag,
+  DestinationRepositoryName: DEST.repositoryName,
+  DestinationTag: DEST.imageTag,
+  Architecture: 'amd64',
 };
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const manifest = (d: string) => ({
