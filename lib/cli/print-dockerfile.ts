@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints the Dockerfile (and optionally the .dockerignore) ContainerImage.fromSource would generate
 // for a directory, without synthesizing or deploying. Internal tool, not part of the jsii API.
-//   npx ts-node lib/cli/print-dockerfile.ts functions/csv --base PYTHON_3_13 --handler app.lambda_handler
+//   npx ts-node --prefer-ts-exts lib/cli/print-dockerfile.ts functions/csv --base PYTHON_3_13 --handler app.lambda_handler
 import { Command } from 'commander';
 import { LambdaBaseImage } from '../dockerfile/base-image';
 import { SourceImageOptions } from '../dockerfile/options';

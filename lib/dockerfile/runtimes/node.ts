@@ -98,6 +98,10 @@ export function nodeParts(spec: GeneratorSpec): RuntimeParts {
     entrypoint = ['node', `${RIC_DIR}/node_modules/aws-lambda-ric/bin/index.mjs`];
   }
 
+  // A buildOutput holds only compiled code: bring package.json along, Node reads its "type" field.
+  if (spec.buildCommand && spec.buildOutput && spec.project.manifests.includes('package.json')) {
+    copies.push(`COPY package.json ${root}/package.json`);
+  }
   copies.push(copyCode(spec));
   return { stages, copies, setup, entrypoint };
 }
