@@ -83,4 +83,7 @@ project.addTask('test:integ', {
   receiveArgs: true,
 });
 
+// Only test/**/*.test.ts are tests (projen's default also matches lib/**/spec.ts, a source file here).
+project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
+
 project.synth();
