@@ -1,5 +1,5 @@
 // Internal: a parsed Dockerfile (via dockerfile-ast) with the few derived facts the rules share.
-import { DockerfileParser, Dockerfile, From, Instruction, JSONInstruction } from 'dockerfile-ast';
+import { DockerfileParser, Dockerfile, From, Instruction } from 'dockerfile-ast';
 
 /** One build stage: its FROM and the instructions up to the next FROM. */
 export interface Stage {
@@ -96,29 +96,56 @@ export class ParsedDockerfile {
   }
 }
 
+// dockerfile-ast recomputes ranges, arguments and flags on every call; rules ask many times,
+// so each instruction is read once.
+interface InstructionFacts {
+  readonly line: number;
+  readonly keyword: string;
+  readonly jsonForm: boolean;
+  readonly operands: string[];
+  readonly flags: Array<{ name: string; value: string }>;
+}
+
+const FACTS = new WeakMap<Instruction, InstructionFacts>();
+
+function factsOf(instruction: Instruction): InstructionFacts {
+  let facts = FACTS.get(instruction);
+  if (!facts) {
+    const json = instruction as unknown as { getOpeningBracket?: () => unknown; getJSONStrings?: () => Array<{ getJSONValue(): string }> };
+    const jsonStrings = typeof json.getJSONStrings === 'function' ? json.getJSONStrings() : [];
+    const jsonForm = typeof json.getOpeningBracket === 'function' && json.getOpeningBracket() !== null && jsonStrings.length > 0;
+    const withFlags = instruction as unknown as { getFlags?: () => Array<{ getName(): string; getValue(): string | null }> };
+    facts = {
+      line: instruction.getRange().start.line + 1,
+      keyword: instruction.getKeyword().toUpperCase(),
+      jsonForm,
+      operands: jsonForm ? jsonStrings.map(j => j.getJSONValue()) : instruction.getArguments().map(a => a.getValue()),
+      flags: typeof withFlags.getFlags === 'function'
+        ? withFlags.getFlags().map(f => ({ name: f.getName().toLowerCase(), value: f.getValue() ?? '' })) : [],
+    };
+    FACTS.set(instruction, facts);
+  }
+  return facts;
+}
+
 /** 1-based line where an instruction starts. */
 export function lineOf(instruction: Instruction): number {
-  return instruction.getRange().start.line + 1;
+  return factsOf(instruction).line;
 }
 
 /** Upper-case keyword (`RUN`, `COPY`, …). */
 export function keywordOf(instruction: Instruction): string {
-  return instruction.getKeyword().toUpperCase();
+  return factsOf(instruction).keyword;
 }
 
 /** True when the instruction is written in exec (JSON array) form. */
 export function isJsonForm(instruction: Instruction): boolean {
-  const json = instruction as unknown as { getOpeningBracket?: () => unknown; getJSONStrings?: () => unknown[] };
-  return typeof json.getOpeningBracket === 'function' && json.getOpeningBracket() !== null
-    && typeof json.getJSONStrings === 'function' && json.getJSONStrings().length > 0;
+  return factsOf(instruction).jsonForm;
 }
 
 /** The instruction's operands: JSON strings in exec form, else shell words (flags excluded). */
 export function operands(instruction: Instruction): string[] {
-  if (isJsonForm(instruction)) {
-    return (instruction as unknown as JSONInstruction).getJSONStrings().map(s => s.getJSONValue());
-  }
-  return instruction.getArguments().map(a => a.getValue());
+  return factsOf(instruction).operands;
 }
 
 /** The instruction's operands as one string. */
@@ -128,11 +155,7 @@ export function argumentText(instruction: Instruction): string {
 
 /** Values of `--name=value` flags (RUN --mount, COPY --from, ADD --checksum, FROM --platform). */
 export function flagValues(instruction: Instruction, name: string): string[] {
-  const withFlags = instruction as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
-  if (typeof withFlags.getFlags !== 'function') return [];
-  return withFlags.getFlags()
-    .filter(f => f.getName().toLowerCase() === name)
-    .map(f => f.getValue() ?? '');
+  return factsOf(instruction).flags.filter(f => f.name === name).map(f => f.value);
 }
 
 /** True for http(s)/git sources that ADD would download. */

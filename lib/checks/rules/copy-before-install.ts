@@ -1,4 +1,4 @@
-import { copySources, flagValues, keywordOf, lineOf } from '../dockerfile-model';
+import { argumentText, copySources, flagValues, keywordOf, lineOf } from '../dockerfile-model';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 
@@ -26,7 +26,7 @@ export class CopyBeforeInstallRule implements IImageRule {
           && copySources(instruction).some(isWholeContext)) {
           copyAll = { line: lineOf(instruction), text: `${keyword} ${copySources(instruction).join(' ')}` };
         } else if (keyword === 'RUN' && copyAll) {
-          const install = DEPENDENCY_INSTALL.exec(instruction.getArguments().map(a => a.getValue()).join(' '));
+          const install = DEPENDENCY_INSTALL.exec(argumentText(instruction));
           if (!install) continue;
           findings.push({
             message: `${copyAll.text} copies the whole context before '${install[0].trim()}' (line ${lineOf(instruction)}), so every code change reinstalls all dependencies`,

@@ -1,4 +1,4 @@
-import { argumentText, isJsonForm, keywordOf, lineOf } from '../dockerfile-model';
+import { argumentText, isJsonForm, keywordOf, lineOf, operands } from '../dockerfile-model';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 
@@ -16,8 +16,8 @@ export class ShellFormCommandRule implements IImageRule {
     for (const stage of dockerfile.chain(final)) {
       for (const instruction of stage.instructions) {
         const keyword = keywordOf(instruction);
-        if ((keyword !== 'CMD' && keyword !== 'ENTRYPOINT') || instruction.getArguments().length === 0 || isJsonForm(instruction)) continue;
-        const words = instruction.getArguments().map(a => JSON.stringify(a.getValue())).join(', ');
+        if ((keyword !== 'CMD' && keyword !== 'ENTRYPOINT') || operands(instruction).length === 0 || isJsonForm(instruction)) continue;
+        const words = operands(instruction).map(a => JSON.stringify(a)).join(', ');
         findings.push({
           message: `${keyword} ${argumentText(instruction)} is in shell form: it runs under /bin/sh -c, gets no signals, and a Lambda base image receives 'sh' args instead of the handler`,
           fix: `use exec form: ${keyword} [${words}]`,
