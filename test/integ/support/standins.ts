@@ -21,6 +21,8 @@ export interface StandIns {
   readonly python: LambdaBaseImage;
   readonly nodeTag: string;
   readonly pythonTag: string;
+  /** Plain Debian Node.js 18 + npm (no runtime client): an "alternative base image" that gets aws-lambda-ric installed. */
+  readonly nodePlainTag: string;
 }
 
 function fixtureHash(dir: string): string {
@@ -29,13 +31,14 @@ function fixtureHash(dir: string): string {
   return h.digest('hex').slice(0, 12);
 }
 
-async function ensure(name: string, secrets: { [id: string]: string }): Promise<string> {
-  const dir = path.join(FIXTURES, name);
-  const tag = `ccf-standin/${name}:${fixtureHash(dir)}`;
+/** Builds test/fixtures/standins/<fixture> (optionally one target of it) as ccf-standin/<image>:<fixture hash>. */
+async function ensure(fixture: string, image: string, secrets: { [id: string]: string }, target?: string): Promise<string> {
+  const dir = path.join(FIXTURES, fixture);
+  const tag = `ccf-standin/${image}:${fixtureHash(dir)}`;
   if (!(await imageExists(tag))) {
     const started = Date.now();
     // CCF_STANDIN_NO_CACHE=1 measures a fresh machine's cost without pruning the shared build cache.
-    await build({ context: dir, tag, secrets, noCache: process.env.CCF_STANDIN_NO_CACHE === '1' });
+    await build({ context: dir, tag, secrets, target, noCache: process.env.CCF_STANDIN_NO_CACHE === '1' });
     // eslint-disable-next-line no-console
     console.log(`built stand-in ${tag} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
@@ -51,11 +54,18 @@ export function ensureStandIns(): Promise<StandIns> {
       throw new Error(`${DEBIAN_BASE} is missing: run .ci/setup-docker.sh (as root) to debootstrap and import it.`);
     }
     // Built one after the other: two apt-heavy builds at once only contend for the 2 cores.
-    const nodeTag = await ensure('node', { 'ca-bundle': HOST_CA_BUNDLE });
-    const pythonTag = await ensure('python', {});
+    const nodeTag = await ensure('node', 'node', { 'ca-bundle': HOST_CA_BUNDLE }, 'lambda');
+    const nodePlainTag = await ensure('node', 'node-plain', {}, 'node-plain'); // a stage of the above: cached
+    const pythonTag = await ensure('python', 'python', {});
     const custom = (tag: string, family: BaseImageFamily) =>
       LambdaBaseImage.custom(tag, { family, includesRuntimeInterfaceClient: true });
-    return { node: custom(nodeTag, BaseImageFamily.NODEJS), python: custom(pythonTag, BaseImageFamily.PYTHON), nodeTag, pythonTag };
+    return {
+      node: custom(nodeTag, BaseImageFamily.NODEJS),
+      python: custom(pythonTag, BaseImageFamily.PYTHON),
+      nodeTag,
+      pythonTag,
+      nodePlainTag,
+    };
   })();
   return pending;
 }
