@@ -102,6 +102,16 @@ function validateSpec(spec: GeneratorSpec): void {
         + `${spec.project.tool === InstallTool.GO ? 'go build' : 'cargo build --release'}. Remove buildCommand, or use fromDockerfile().`);
     }
   }
+  if (spec.buildImage !== undefined) {
+    const builds = family === BaseImageFamily.JAVA || spec.project.tool === InstallTool.GO || spec.project.tool === InstallTool.CARGO;
+    if (!builds) {
+      throw new Error(`buildImage is only used for Java, Go and Rust builds; this ${spec.base.runtimeName} function builds on its base. `
+        + 'Remove buildImage (use systemPackages for build tools).');
+    }
+    if (!/:[^/:@]+$|@sha256:[0-9a-f]{64}$/.test(spec.buildImage) || /:latest$/.test(spec.buildImage)) {
+      throw new Error(`buildImage "${spec.buildImage}" must be pinned to a version tag or a digest (not latest), like the base.`);
+    }
+  }
   if (spec.buildOutput !== undefined) {
     if (spec.buildCommand === undefined) {
       throw new Error('buildOutput is set but there is no buildCommand to produce it. Add buildCommand or remove buildOutput.');

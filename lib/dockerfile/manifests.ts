@@ -40,7 +40,7 @@ export function detectProject(directory: string, family: BaseImageFamily, isExcl
 
   switch (family) {
     case BaseImageFamily.PYTHON: return detectPython(directory, has);
-    case BaseImageFamily.NODEJS: return detectNode(has);
+    case BaseImageFamily.NODEJS: return detectNode(directory, has);
     case BaseImageFamily.JAVA: return detectJava(has);
     case BaseImageFamily.PROVIDED: return detectProvided(has);
   }
@@ -100,7 +100,7 @@ function inside(rel: string, from: string): string {
   return norm;
 }
 
-function detectNode(has: (p: string) => boolean): DetectedProject {
+function detectNode(directory: string, has: (p: string) => boolean): DetectedProject {
   const locks = Object.keys(NODE_LOCKS).filter(has);
   if (!has('package.json')) {
     if (locks.length > 0) throw new Error(`${locks[0]} without package.json. Add package.json or remove the lock file.`);
@@ -111,8 +111,13 @@ function detectNode(has: (p: string) => boolean): DetectedProject {
       + 'Run `npm install` to create package-lock.json (or use yarn.lock / pnpm-lock.yaml).');
   }
   if (locks.length > 1) {
-    throw new Error(`found ${locks.join(' and ')}: one package manager per function. Keep the lock file of the manager you use `
-      + 'and delete the other (or add it to the exclude option).');
+    // package.json's "packageManager" (corepack) says which one the project means.
+    const declared = declaredPackageManager(directory);
+    const keep = locks.find(l => declared !== undefined && NODE_LOCKS[l] === declared);
+    const advice = keep
+      ? `package.json declares packageManager ${declared}: keep ${keep} and delete ${locks.filter(l => l !== keep).join(' and ')}`
+      : 'Keep the lock file of the manager you use and delete the other';
+    throw new Error(`found ${locks.join(' and ')}: one package manager per function. ${advice} (or add it to the exclude option).`);
   }
   const manifests = ['package.json', locks[0]];
   // A project-level .npmrc holds registry settings (tokens belong in a build secret, not here).
@@ -147,4 +152,15 @@ function detectProvided(has: (p: string) => boolean): DetectedProject {
     return { tool: InstallTool.CARGO, manifests: ['Cargo.toml', 'Cargo.lock'], localPackages: [] };
   }
   return { tool: InstallTool.NONE, manifests: [], localPackages: [] };
+}
+
+/** The tool named by package.json's `packageManager` field (`yarn@4.1.0` → yarn), if any. */
+function declaredPackageManager(directory: string): InstallTool | undefined {
+  try {
+    const pm = JSON.parse(fs.readFileSync(path.join(directory, 'package.json'), 'utf8')).packageManager;
+    const name = typeof pm === 'string' ? pm.split('@')[0] : undefined;
+    return Object.values(NODE_LOCKS).find(t => t === name);
+  } catch {
+    return undefined; // unreadable package.json: npm ci reports it with its own message
+  }
 }

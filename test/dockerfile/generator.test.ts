@@ -216,6 +216,14 @@ describe('generator purity', () => {
     ].join('\n'));
   });
 
+  test('buildImage replaces the default build image of Go and Java builds', () => {
+    const go = { ...spec, base: LambdaBaseImage.PROVIDED_AL2023, handler: 'bootstrap', secrets: [], project: { tool: InstallTool.GO, manifests: ['go.mod'], localPackages: [] } };
+    expect(generate(go).dockerfile).toContain('FROM public.ecr.aws/docker/library/golang:1.25-bookworm AS build');
+    expect(generate({ ...go, buildImage: 'registry.local/golang:1.24.3' }).dockerfile).toContain('FROM registry.local/golang:1.24.3 AS build');
+    const java = { ...spec, base: LambdaBaseImage.JAVA_25, handler: 'a.B', secrets: [], project: { tool: InstallTool.MAVEN, manifests: ['pom.xml'], localPackages: [] } };
+    expect(generate(java).dockerfile).toContain('-amazoncorretto-25 AS build');
+  });
+
   test('the base package manager decides how system packages are installed', () => {
     const apt = LambdaBaseImage.custom('debian-node:18', { family: BaseImageFamily.NODEJS, includesRuntimeInterfaceClient: true });
     const none = LambdaBaseImage.custom('distroless-node:18', { family: BaseImageFamily.NODEJS, includesRuntimeInterfaceClient: true, packageManager: SystemPackageManager.NONE });
