@@ -61,6 +61,9 @@ export interface ContainerImageChecksProps {
  * Synth-time checks for container-image Lambda functions, image assets and ECR repositories,
  * whether built with ContainerFunction or plain aws-cdk-lib.
  *
+ * Added with the default priority (`Aspects.of(app).add(new ContainerImageChecks())`), the checks raise their
+ * own priority to `AspectPriority.READONLY` on their first visit, so they run after Aspects that change the tree.
+ *
  * @example
  * ContainerImageChecks.applyTo(app, { strict: true });
  * // or: Aspects.of(app).add(new ContainerImageChecks(), { priority: AspectPriority.READONLY });
@@ -146,8 +149,23 @@ export class ContainerImageChecks implements IAspect {
 
   /** First visit: the scope the Aspect was added to. End-of-run work is a validation of that scope, which CDK runs after all Aspects. */
   private start(root: IConstruct): void {
+    this.raisePriority(root);
     this.discovery = new SubjectDiscovery(root, { defaultMaxImageSizeBytes: this.defaultMaxImageSizeBytes });
     root.node.addValidation({ validate: () => { this.finish(root); return []; } });
+  }
+
+  /**
+   * Added with `Aspects.of(app).add(checks)` (default priority), the checks would run before mutating Aspects of
+   * lower scopes; raise them to READONLY. CDK re-sorts Aspects at every construct it visits after this one.
+   */
+  private raisePriority(root: IConstruct): void {
+    for (const scope of root.node.scopes) {
+      for (const application of Aspects.of(scope).applied) {
+        if (application.aspect === this && application.priority === AspectPriority.DEFAULT) {
+          application.priority = AspectPriority.READONLY;
+        }
+      }
+    }
   }
 
   private finish(root: IConstruct): void {

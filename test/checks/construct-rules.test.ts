@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aspects, CfnResource, Size, Stack } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
@@ -272,11 +272,40 @@ describe.each(CASES.map(c => [c.id, c] as const))('%s', (id, cases) => {
   });
 });
 
-test('the Aspect added without a priority still runs (plain Aspects.of().add)', () => {
+test('the Aspect added without a priority runs, and raises itself to READONLY', () => {
   const { stack } = newStack();
   ecrFunction(stack, lambda.DockerImageCode.fromEcr(new ecr.Repository(stack, 'Repo')));
-  Aspects.of(stack).add(new ContainerImageChecks());
+  const checks = new ContainerImageChecks();
+  Aspects.of(stack).add(checks);
   expect(Reported.of(stack).ids()).toEqual(['CCF001', 'CCF002', 'CCF003', 'CCF004']);
+  expect(Aspects.of(stack).applied.find(a => a.aspect === checks)?.priority).toBe(AspectPriority.READONLY);
+});
+
+test('runs after a mutating Aspect applied lower in the tree', () => {
+  const { stack } = newStack();
+  new ecr.Repository(stack, 'Repo');
+  ContainerImageChecks.applyTo(stack.node.root);
+  // A mutating Aspect on the stack turns on scan on push for every repository.
+  Aspects.of(stack).add({
+    visit: node => {
+      if (node instanceof ecr.CfnRepository) node.imageScanningConfiguration = { scanOnPush: true };
+    },
+  }, { priority: AspectPriority.MUTATING });
+  expect(Reported.of(stack).ids()).toEqual(['CCF004']);
+});
+
+test('CDK cmd on the image code or in recorded facts satisfies CCF106; generated Dockerfiles are checked too', () => {
+  const { stack } = newStack();
+  const noCmd = 'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ${LAMBDA_TASK_ROOT}/\n';
+  new lambda.DockerImageFunction(stack, 'WithCmd', { architecture: lambda.Architecture.X86_64, code: lambda.DockerImageCode.fromImageAsset(functionDir({}, noCmd), { cmd: ['app.handler'] }) });
+  const generated = ecrFunction(stack, lambda.DockerImageCode.fromEcr(ecr.Repository.fromRepositoryName(stack, 'R', 'lib'), { tagOrDigest: 'git-1' }), 'Generated');
+  recordImageFacts(generated, { dockerfileText: noCmd + 'RUN pip install flask\n', immutableTag: true, platform: 'linux/amd64' });
+  const factsCmd = ecrFunction(stack, lambda.DockerImageCode.fromEcr(ecr.Repository.fromRepositoryName(stack, 'R2', 'lib'), { tagOrDigest: 'git-1' }), 'FactsCmd');
+  recordImageFacts(factsCmd, { dockerfileText: noCmd, cmd: ['app.handler'], immutableTag: true });
+  ContainerImageChecks.applyTo(stack);
+  const reported = Reported.of(stack);
+  expect(reported.paths('CCF106')).toEqual(['/Stack/Generated']);
+  expect(reported.messages('warning', 'CCF103')).toEqual([expect.stringMatching(/^CCF103 Dockerfile \(generated\):3: /)]);
 });
 
 test('directories are read, never written', () => {
