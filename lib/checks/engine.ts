@@ -1,7 +1,7 @@
 // Internal: runs rules on subjects and turns their findings into reportable, suppressed-or-not findings.
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { redactUrlCredentials } from './redact';
+import { redactSecrets } from './redact';
 import { IImageRule, RuleFinding, RuleLevel } from './rule';
 import { ImageSubject } from './subject';
 import { findSuppression, ID_PREFIX, Suppression } from './suppressions';
@@ -72,7 +72,7 @@ export class CheckEngine {
   private finding(subject: ImageSubject, ruleId: string, level: RuleLevel, result: RuleFinding): Finding {
     const line = typeof result.line === 'number' ? result.line : undefined;
     const where = line !== undefined && subject.dockerfilePath ? `${subject.dockerfilePath}:${line}: ` : '';
-    const message = redactUrlCredentials(oneLine(`${ruleId} ${where}${result.message}. Fix: ${result.fix}`));
+    const message = redactSecrets(oneLine(`${ruleId} ${where}${result.message}. Fix: ${result.fix}`));
     const promoted = this.options.strict && level === RuleLevel.WARNING ? RuleLevel.ERROR : level;
     return {
       ruleId,

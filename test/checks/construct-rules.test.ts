@@ -138,6 +138,15 @@ const CASES: RuleCases[] = [
         props: { defaultMaxImageSize: Size.mebibytes(1) },
         build: s => ecrFunction(s, lambda.DockerImageCode.fromImageAsset(functionDir({ 'data.bin': 'x'.repeat(3 * 1024 * 1024) }))),
       },
+      {
+        name: 'over a budget at the Lambda limit (CCF011 reports it)',
+        build: s => {
+          const dir = functionDir({ 'data/huge.bin': 11 * 1024 * 1024 * 1024 }, GOOD_DOCKERFILE + 'COPY data /opt/data\n');
+          const fn = ecrFunction(s, lambda.DockerImageCode.fromEcr(ecr.Repository.fromRepositoryName(s, 'R', 'lib'), { tagOrDigest: 'git-1' }));
+          recordImageFacts(fn, { maxImageSizeBytes: 10 * 1024 * 1024 * 1024, contextDirectory: dir, dockerfilePath: path.join(dir, 'Dockerfile'), immutableTag: true });
+          return fn;
+        },
+      },
       { name: 'no budget', build: s => ecrFunction(s, lambda.DockerImageCode.fromImageAsset(functionDir({ 'data.bin': 'x'.repeat(3 * 1024 * 1024) }, GOOD_DOCKERFILE + 'COPY . /opt/\n'))) },
     ],
     nonCompliant: [

@@ -47,6 +47,7 @@ const CASES: RuleCases[] = [
       { text: PY + 'RUN pip install --index-url https://bob:s3cr3t@pypi.example.com/simple x\n', lines: [2], mentions: 'bob:***@' },
       { text: PY + 'ARG PIP_INDEX_URL\nRUN pip install --no-cache-dir -r requirements.txt\n', lines: [2], props: { buildArgs: { PIP_INDEX_URL: 'https://user:password@pypi.example.com/simple' } }, mentions: 'build arg PIP_INDEX_URL=https://user:***@' },
       { text: PY, lines: [undefined], props: { buildArgs: { NPM_TOKEN: 'npm_abcdef' } }, mentions: 'NPM_TOKEN=***' },
+      { text: PY + 'RUN NPM_TOKEN=npm_abcdef npm ci\n', lines: [2], mentions: 'sets NPM_TOKEN to a literal value (NPM_TOKEN=*** npm ci)' },
     ],
   },
   {

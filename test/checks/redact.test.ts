@@ -1,4 +1,4 @@
-import { hasUrlCredentials, redactAssignment, redactUrlCredentials } from '../../lib/checks/redact';
+import { hasUrlCredentials, isSecretName, redactAssignment, redactSecrets, redactUrlCredentials, secretAssignments } from '../../lib/checks/redact';
 
 test.each([
   ['https://user:password@pypi.example.com/simple', 'https://user:***@pypi.example.com/simple', true],
@@ -16,4 +16,19 @@ test('assignments hide whole values of secret-looking names', () => {
   expect(redactAssignment('TOKEN', '$TOKEN', true)).toBe('TOKEN=$TOKEN');
   expect(redactAssignment('URL', 'https://u:p@h', false)).toBe('URL=https://u:***@h');
   expect(redactAssignment('TOKEN', null, true)).toBe('TOKEN');
+});
+
+test.each([
+  ['RUN TOKEN=abc123 pip install x', 'RUN TOKEN=*** pip install x'],
+  ['GITHUB_TOKEN="ghp_abcdef" npm ci && DB_PASSWORD=\'x y\' ./run', 'GITHUB_TOKEN=*** npm ci && DB_PASSWORD=*** ./run'],
+  ['TOKEN=$TOKEN PIP_INDEX_URL="$(cat /run/secrets/pip)" A=1', 'TOKEN=$TOKEN PIP_INDEX_URL="$(cat /run/secrets/pip)" A=1'],
+  ['curl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc" https://u:p@h', 'curl -H "Authorization: Bearer ***" https://u:***@h'],
+])('redactSecrets(%j)', (text, redacted) => {
+  expect(redactSecrets(text)).toBe(redacted);
+});
+
+test('secret names', () => {
+  expect(['PASSWORD', 'DB_PASSWORD', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'STRIPE_API_KEY', 'SIGNING_KEY'].filter(n => !isSecretName(n))).toEqual([]);
+  expect(['GPG_KEY', 'SSH_PUBLIC_KEY', 'SECRET_FILE', 'TOKEN_PATH', 'PIP_INDEX_URL', 'KEYBOARD', 'LAMBDA_TASK_ROOT'].filter(isSecretName)).toEqual([]);
+  expect(secretAssignments('TOKEN=abc X=1 API_KEY=$K')).toEqual(['TOKEN']);
 });

@@ -1,19 +1,10 @@
 import { Arg, Env, Property } from 'dockerfile-ast';
 import { argumentText, copySources, keywordOf, lineOf } from '../dockerfile-model';
-import { hasUrlCredentials, redactAssignment, redactUrlCredentials } from '../redact';
+import { hasUrlCredentials, isSecretName, redactAssignment, redactSecrets, secretAssignments } from '../redact';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 
-const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|_KEY$)/i;
-// Names that look secret but hold none: public keys, fingerprints, and paths to mounted secrets.
-const NOT_SECRET = /(PUBLIC_?KEY|^GPG_KEYS?$|_(FILE|PATH|DIR|ID_FILE)$)/i;
-
 const FIX = 'pass it as a BuildKit secret (buildSecrets) and read it in RUN --mount=type=secret, never as ARG/ENV or in a URL';
-
-/** True for ARG/ENV/build-arg names that look like they hold a secret. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
-}
 
 /** CCF102: secrets in ARG/ENV, in URLs in the Dockerfile, or in build args passed from CDK. */
 export class BuildSecretRule implements IImageRule {
@@ -47,9 +38,11 @@ export class BuildSecretRule implements IImageRule {
         }
       } else if (keyword === 'RUN' || keyword === 'ADD' || keyword === 'FROM') {
         const text = keyword === 'ADD' ? copySources(instruction).join(' ') : argumentText(instruction);
-        if (hasUrlCredentials(text)) {
+        const assigned = keyword === 'RUN' ? secretAssignments(text) : [];
+        if (hasUrlCredentials(text) || assigned.length > 0) {
+          const what = assigned.length > 0 ? `sets ${assigned.join(', ')} to a literal value` : 'contains a URL with credentials';
           findings.push({
-            message: `${keyword} contains a URL with credentials (${shorten(redactUrlCredentials(text))}), kept in the image history`,
+            message: `${keyword} ${what} (${shorten(redactSecrets(text))}), kept in the image history`,
             fix: FIX,
             line: lineOf(instruction),
           });

@@ -1,5 +1,6 @@
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { formatMegabytes } from '../size-estimate';
+import { LAMBDA_IMAGE_LIMIT_BYTES } from '../size-limits';
 import { ImageSubject, SubjectKind } from '../subject';
 
 /** CCF010: the image is larger than its size budget. */
@@ -12,7 +13,8 @@ export class ImageSizeBudgetRule implements IImageRule {
     const budget = subject.maxImageSizeBytes;
     if (subject.kind !== SubjectKind.FUNCTION || budget === undefined) return [];
     const size = sizeOf(subject);
-    if (!size || size.bytes <= budget) return [];
+    // Over a budget at or above Lambda's limit, CCF011 (an error) already says it.
+    if (!size || size.bytes <= budget || (budget >= LAMBDA_IMAGE_LIMIT_BYTES && size.bytes > LAMBDA_IMAGE_LIMIT_BYTES)) return [];
     return [{
       message: `image ${size.label} ${formatMegabytes(size.bytes)} is over its budget of ${formatMegabytes(budget)}`,
       fix: 'exclude what the image does not need (.dockerignore, exclude, narrower COPY) or raise maxImageSize',

@@ -2,9 +2,7 @@ import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { formatMegabytes } from '../size-estimate';
 import { ImageSubject, SubjectKind } from '../subject';
 import { sizeOf } from './image-size-budget';
-
-/** Lambda's limit for the uncompressed image size, all layers included. */
-export const LAMBDA_IMAGE_LIMIT_BYTES = 10 * 1024 * 1024 * 1024;
+import { LAMBDA_IMAGE_LIMIT_BYTES } from '../size-limits';
 
 /** CCF011: the image exceeds Lambda's 10 GB limit, so the function cannot be created. */
 export class LambdaImageSizeLimitRule implements IImageRule {
