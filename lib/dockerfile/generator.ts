@@ -129,6 +129,9 @@ function validateSpec(spec: GeneratorSpec): void {
   for (const k of Object.keys(spec.environment)) {
     if (!ENV_NAME.test(k)) throw new Error(`environment variable name "${k}" is invalid. Use letters, digits and underscores.`);
     if (k === 'LAMBDA_TASK_ROOT') throw new Error('environment must not set LAMBDA_TASK_ROOT: the base image defines it.');
+    if (/[\r\n]/.test(spec.environment[k])) {
+      throw new Error(`environment variable ${k} contains a line break, which a Dockerfile ENV cannot carry. Encode it (e.g. base64) or set it on the function instead.`);
+    }
   }
   const seen = new Map<string, string>();
   for (const s of spec.secrets) {

@@ -99,7 +99,8 @@ export function envLines(environment: { [key: string]: string }): string[] {
 }
 
 function quote(v: string): string {
-  return '"' + v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/\n/g, '\\n') + '"';
+  // Line breaks are rejected by the generator; inside double quotes Docker unescapes \\, \" and \$.
+  return '"' + v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$') + '"';
 }
 
 function byId(a: SourceBuildSecret, b: SourceBuildSecret): number {

@@ -48,6 +48,7 @@ const BAD: [string, { [rel: string]: string } | undefined, SourceImageOptions, R
   ['system packages on a base without a package manager', { ...PY, 'requirements.txt': '' }, py({ base: LambdaBaseImage.custom('distroless/python3:3.11', { family: BaseImageFamily.PYTHON, includesRuntimeInterfaceClient: true, packageManager: SystemPackageManager.NONE }), systemPackages: ['gcc'] }), /has no package manager, so systemPackages cannot be installed/],
   ['system packages with no build stage to use them', PY, py({ systemPackages: ['gcc'] }), /systemPackages are installed in build stages, but this function has none.*Use runtimeSystemPackages/],
   ['environment name invalid', PY, py({ environment: { 'BAD-NAME': 'x' } }), /environment variable name "BAD-NAME" is invalid/],
+  ['environment value with a line break', PY, py({ environment: { BANNER: 'a\nb' } }), /environment variable BANNER contains a line break/],
   ['environment overriding LAMBDA_TASK_ROOT', PY, py({ environment: { LAMBDA_TASK_ROOT: '/x' } }), /must not set LAMBDA_TASK_ROOT/],
   ['handler with a space', NODE, node({ handler: 'index.handler x' }), /does not fit a nodejs22\.x base/],
 ];
