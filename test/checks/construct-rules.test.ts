@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AspectPriority, Aspects, CfnResource, Size, Stack } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnParameter, CfnResource, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
@@ -48,6 +48,14 @@ const CASES: RuleCases[] = [
           recordImageFacts(fn, { immutableTag: true, imageTag: 'git-abc1234' });
           return fn;
         },
+      },
+      {
+        name: 'image URI from a parameter (unknown at synth)',
+        build: s => new lambda.CfnFunction(s, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::1:role/r', code: { imageUri: new CfnParameter(s, 'Uri').valueAsString } }),
+      },
+      {
+        name: 'zip function',
+        build: s => new lambda.Function(s, 'Zip', { runtime: lambda.Runtime.PYTHON_3_12, handler: 'app.handler', code: lambda.Code.fromInline('def handler(e, c): pass') }),
       },
     ],
     nonCompliant: [

@@ -96,6 +96,19 @@ describe('suppress()', () => {
     expect(Reported.of(stack).paths('CCF001')).toEqual(['/Stack/B']);
   });
 
+  test('also suppresses Dockerfile findings of a function', () => {
+    const { stack } = newStack();
+    const fn = new lambda.DockerImageFunction(stack, 'Naive', {
+      architecture: lambda.Architecture.X86_64,
+      code: lambda.DockerImageCode.fromImageAsset(path.join(__dirname, 'fixtures', 'seed-python-naive')),
+    });
+    ContainerImageChecks.suppress(fn, 'CCF104', REASON);
+    ContainerImageChecks.applyTo(stack);
+    const reported = Reported.of(stack);
+    expect(reported.paths('CCF104')).toEqual([]);
+    expect(reported.paths('CCF103')).toEqual(['/Stack/Naive']);
+  });
+
   test('an unused suppression is reported as info', () => {
     const { stack } = newStack();
     const fn = mutableFunction(stack);
