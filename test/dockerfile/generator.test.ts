@@ -159,7 +159,8 @@ describe.each(CASES.map(c => [c.name, c] as const))('generated Dockerfile: %s', 
 
   test('no secret in ARG or ENV; secrets are BuildKit mounts on install steps only', () => {
     const all = stages.flatMap(s => s.instructions);
-    expect(all.filter(i => i.keyword === 'ARG')).toEqual([]);
+    // Only BuildKit's automatic platform args (Go cross-compiles for the target architecture).
+    for (const a of all.filter(i => i.keyword === 'ARG')) expect(a.args).toBe('TARGETOS TARGETARCH');
     for (const i of all.filter(x => x.keyword === 'ENV')) expect(i.text).not.toMatch(/run\/secrets|secret/i);
     for (const s of c.options.buildSecrets ?? []) {
       expect(staged.dockerfile).not.toContain(s.src);
@@ -218,8 +219,9 @@ describe('generator purity', () => {
 
   test('buildImage replaces the default build image of Go and Java builds', () => {
     const go = { ...spec, base: LambdaBaseImage.PROVIDED_AL2023, handler: 'bootstrap', secrets: [], project: { tool: InstallTool.GO, manifests: ['go.mod'], localPackages: [] } };
-    expect(generate(go).dockerfile).toContain('FROM public.ecr.aws/docker/library/golang:1.25-bookworm AS build');
-    expect(generate({ ...go, buildImage: 'registry.local/golang:1.24.3' }).dockerfile).toContain('FROM registry.local/golang:1.24.3 AS build');
+    expect(generate(go).dockerfile).toContain('FROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/golang:1.25-bookworm AS build\nARG TARGETOS TARGETARCH\n');
+    expect(generate(go).dockerfile).toContain('GOOS=$TARGETOS GOARCH=$TARGETARCH go build');
+    expect(generate({ ...go, buildImage: 'registry.local/golang:1.24.3' }).dockerfile).toContain('FROM --platform=$BUILDPLATFORM registry.local/golang:1.24.3 AS build');
     const java = { ...spec, base: LambdaBaseImage.JAVA_25, handler: 'a.B', secrets: [], project: { tool: InstallTool.MAVEN, manifests: ['pom.xml'], localPackages: [] } };
     expect(generate(java).dockerfile).toContain('-amazoncorretto-25 AS build');
   });

@@ -24,8 +24,11 @@ export function providedParts(spec: GeneratorSpec): RuntimeParts {
     case InstallTool.GO:
       stage = {
         name: 'build',
-        from: spec.buildImage ?? `${ECR_LIBRARY}/golang:1.25-bookworm`,
+        // Runs natively on the building machine and cross-compiles for the function's architecture
+        // (TARGETOS/TARGETARCH are BuildKit's automatic platform args, not user input): no emulation for arm64.
+        from: `--platform=$BUILDPLATFORM ${spec.buildImage ?? `${ECR_LIBRARY}/golang:1.25-bookworm`}`,
         lines: [
+          'ARG TARGETOS TARGETARCH',
           // The golang image is Debian: build-time packages (e.g. for cgo-free tools) come from apt.
           ...packagesRun(SystemPackageManager.APT, spec.systemPackages, 'golang'),
           'WORKDIR /build',
@@ -33,7 +36,7 @@ export function providedParts(spec: GeneratorSpec): RuntimeParts {
           ...installRun(mounts, secretEnv(spec.secrets, 'go'), 'go mod download'),
           'COPY . .',
           // Static binary: the final image (Amazon Linux) does not share the build image's libc.
-          `RUN CGO_ENABLED=0 go build -trimpath -tags lambda.norpc -o /out/${spec.handler} .`,
+          `RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -tags lambda.norpc -o /out/${spec.handler} .`,
         ],
       };
       copy = `COPY --from=build /out/${spec.handler} ${root}/${spec.handler}`;
