@@ -73,7 +73,8 @@ export class CheckEngine {
     const line = typeof result.line === 'number' ? result.line : undefined;
     const where = line !== undefined && subject.dockerfilePath ? `${subject.dockerfilePath}:${line}: ` : '';
     const message = redactSecrets(oneLine(`${ruleId} ${where}${result.message}. Fix: ${result.fix}`));
-    const promoted = this.options.strict && level === RuleLevel.WARNING ? RuleLevel.ERROR : level;
+    // A failing rule stays a warning even in strict mode: a bug in a check must not block a deployment.
+    const promoted = this.options.strict && level === RuleLevel.WARNING && ruleId !== RULE_FAILED ? RuleLevel.ERROR : level;
     return {
       ruleId,
       level: promoted,

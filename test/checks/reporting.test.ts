@@ -130,6 +130,15 @@ describe('robustness', () => {
     expect(reported.messages('warning', 'CCF001')).toHaveLength(1);
   });
 
+  test('a rule that throws stays a warning in strict mode', () => {
+    const { stack } = newStack();
+    mutableFunction(stack);
+    ContainerImageChecks.applyTo(stack, { strict: true, rules: [new ThrowingRule()] });
+    const reported = Reported.of(stack);
+    expect(reported.messages('warning', 'CCF900')).toHaveLength(1);
+    expect(reported.messages('error', 'CCF900')).toEqual([]);
+  });
+
   test('findings are reported once even when the app is synthesized again', () => {
     const { app, stack } = newStack();
     mutableFunction(stack);
