@@ -150,7 +150,8 @@ export class ContainerImageChecks implements IAspect {
   /** First visit: the scope the Aspect was added to. End-of-run work is a validation of that scope, which CDK runs after all Aspects. */
   private start(root: IConstruct): void {
     this.raisePriority(root);
-    this.discovery = new SubjectDiscovery(root, { defaultMaxImageSizeBytes: this.defaultMaxImageSizeBytes });
+    // Index the whole tree: a function and the asset it uses may sit under different scopes.
+    this.discovery = new SubjectDiscovery(root.node.root, { defaultMaxImageSizeBytes: this.defaultMaxImageSizeBytes });
     root.node.addValidation({ validate: () => { this.finish(root); return []; } });
   }
 

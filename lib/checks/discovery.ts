@@ -34,9 +34,10 @@ export class SubjectDiscovery {
 
   /** The subject a construct is, if it is one. */
   public subjectOf(node: IConstruct): ImageSubject | undefined {
-    if (node instanceof CfnFunction) return this.functionSubject(node);
+    // L1s by resource type, not instanceof: robust to a second copy of aws-cdk-lib in node_modules.
+    if (isResource(node, CfnFunction.CFN_RESOURCE_TYPE_NAME)) return this.functionSubject(node as CfnFunction);
+    if (isResource(node, CfnRepository.CFN_RESOURCE_TYPE_NAME)) return repositorySubject(node as CfnRepository);
     if (node instanceof DockerImageAsset) return this.assetSubject(node);
-    if (node instanceof CfnRepository) return repositorySubject(node);
     return undefined;
   }
 
@@ -109,9 +110,9 @@ export class SubjectDiscovery {
       for (const c of all) if (c instanceof DockerImageAsset) this.assetsByUri.set(c.imageUri, c);
       this.functionAssets = new Set();
       for (const c of all) {
-        if (!(c instanceof CfnFunction)) continue;
-        for (const inside of ownerOf(c).node.findAll()) if (inside instanceof DockerImageAsset) this.functionAssets.add(inside);
-        const uri = (c.code as CfnFunction.CodeProperty | undefined)?.imageUri;
+        if (!isResource(c, CfnFunction.CFN_RESOURCE_TYPE_NAME)) continue;
+        for (const inside of ownerOf(c as CfnResource).node.findAll()) if (inside instanceof DockerImageAsset) this.functionAssets.add(inside);
+        const uri = ((c as CfnFunction).code as CfnFunction.CodeProperty | undefined)?.imageUri;
         const used = typeof uri === 'string' ? this.assetsByUri.get(uri) : undefined;
         if (used) this.functionAssets.add(used);
       }
@@ -135,6 +136,10 @@ function repositorySubject(cfn: CfnRepository): ImageSubject {
   });
 }
 
+function isResource(node: IConstruct, type: string): boolean {
+  return CfnResource.isCfnResource(node) && node.cfnResourceType === type;
+}
+
 /** The L2 construct whose default child is this L1, else the L1 itself (findings read better on the L2). */
 function ownerOf(cfn: CfnResource): IConstruct {
   const scope = cfn.node.scope;
@@ -144,7 +149,7 @@ function ownerOf(cfn: CfnResource): IConstruct {
 /** A CfnRepository of the app that an image URI refers to (via Ref/GetAtt tokens). */
 function repositoryReferencedBy(imageUri: string): CfnRepository | undefined {
   for (const token of Tokenization.reverseString(imageUri).tokens) {
-    if (token instanceof Reference && token.target instanceof CfnRepository) return token.target;
+    if (token instanceof Reference && isResource(token.target, CfnRepository.CFN_RESOURCE_TYPE_NAME)) return token.target as CfnRepository;
   }
   return undefined;
 }
