@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AssetStaging, CfnResource, Reference, Stack, Tokenization } from 'aws-cdk-lib';
-import { CfnRepository } from 'aws-cdk-lib/aws-ecr';
+import { CfnRegistryScanningConfiguration, CfnRepository } from 'aws-cdk-lib/aws-ecr';
 import { DockerImageAsset } from 'aws-cdk-lib/aws-ecr-assets';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
@@ -29,6 +29,8 @@ export class SubjectDiscovery {
   /** Assets used by some function of the tree, computed on first need. */
   private functionAssets?: Set<DockerImageAsset>;
   private assetsByUri?: Map<string, DockerImageAsset>;
+  /** Repository filters of registry-wide scan-on-push/continuous rules, computed on first need. */
+  private registryScanFilters?: string[];
 
   constructor(private readonly root: IConstruct, private readonly options: DiscoveryOptions) {}
 
@@ -36,7 +38,7 @@ export class SubjectDiscovery {
   public subjectOf(node: IConstruct): ImageSubject | undefined {
     // L1s by resource type, not instanceof: robust to a second copy of aws-cdk-lib in node_modules.
     if (isResource(node, CfnFunction.CFN_RESOURCE_TYPE_NAME)) return this.functionSubject(node as CfnFunction);
-    if (isResource(node, CfnRepository.CFN_RESOURCE_TYPE_NAME)) return repositorySubject(node as CfnRepository);
+    if (isResource(node, CfnRepository.CFN_RESOURCE_TYPE_NAME)) return this.repositorySubject(node as CfnRepository);
     if (node instanceof DockerImageAsset) return this.assetSubject(node);
     return undefined;
   }
@@ -119,21 +121,49 @@ export class SubjectDiscovery {
     }
     return { functionAssets: this.functionAssets, assetsByUri: this.assetsByUri };
   }
+
+  private repositorySubject(cfn: CfnRepository): ImageSubject {
+    const stack = Stack.of(cfn);
+    const scanning = stack.resolve(cfn.imageScanningConfiguration) as { scanOnPush?: unknown } | undefined;
+    const lifecycle = stack.resolve(cfn.lifecyclePolicy) as { lifecyclePolicyText?: unknown } | undefined;
+    const name = stack.resolve(cfn.repositoryName);
+    return new ImageSubject({
+      kind: SubjectKind.REPOSITORY,
+      construct: ownerOf(cfn),
+      repository: cfn,
+      tagMutability: stringOrUndefined(cfn.imageTagMutability),
+      pushRestricted: isPushRestricted(cfn) || isPushRestricted(ownerOf(cfn)),
+      scanOnPush: scanning?.scanOnPush === true || scanning?.scanOnPush === 'true'
+        || this.registryScans(typeof name === 'string' ? name : undefined),
+      hasLifecyclePolicy: lifecycle?.lifecyclePolicyText !== undefined,
+    });
+  }
+
+  /** True when a registry scanning configuration of the app scans the repository on push or continuously. */
+  private registryScans(repositoryName: string | undefined): boolean {
+    if (!this.registryScanFilters) {
+      this.registryScanFilters = [];
+      for (const c of this.root.node.findAll()) {
+        if (!isResource(c, CfnRegistryScanningConfiguration.CFN_RESOURCE_TYPE_NAME)) continue;
+        const config = Stack.of(c).resolve((c as CfnRegistryScanningConfiguration).rules) as ScanningRule[] | undefined;
+        for (const rule of Array.isArray(config) ? config : []) {
+          if (rule?.scanFrequency !== 'SCAN_ON_PUSH' && rule?.scanFrequency !== 'CONTINUOUS_SCAN') continue;
+          for (const filter of rule.repositoryFilters ?? []) if (typeof filter?.filter === 'string') this.registryScanFilters.push(filter.filter);
+        }
+      }
+    }
+    return this.registryScanFilters.some(filter => filter === '*'
+      || (repositoryName !== undefined && new RegExp(`^${filter.split('*').map(escapeRegExp).join('.*')}$`).test(repositoryName)));
+  }
 }
 
-function repositorySubject(cfn: CfnRepository): ImageSubject {
-  const stack = Stack.of(cfn);
-  const scanning = stack.resolve(cfn.imageScanningConfiguration) as { scanOnPush?: unknown } | undefined;
-  const lifecycle = stack.resolve(cfn.lifecyclePolicy) as { lifecyclePolicyText?: unknown } | undefined;
-  return new ImageSubject({
-    kind: SubjectKind.REPOSITORY,
-    construct: ownerOf(cfn),
-    repository: cfn,
-    tagMutability: stringOrUndefined(cfn.imageTagMutability),
-    pushRestricted: isPushRestricted(cfn) || isPushRestricted(ownerOf(cfn)),
-    scanOnPush: scanning?.scanOnPush === true || scanning?.scanOnPush === 'true',
-    hasLifecyclePolicy: lifecycle?.lifecyclePolicyText !== undefined,
-  });
+interface ScanningRule {
+  readonly scanFrequency?: string;
+  readonly repositoryFilters?: Array<{ readonly filter?: unknown }>;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function isResource(node: IConstruct, type: string): boolean {

@@ -52,18 +52,17 @@ export class CheckEngine {
   public run(subject: ImageSubject): Finding[] {
     const findings: Finding[] = [];
     for (const rule of this.rules) {
-      let results: RuleFinding[];
       try {
-        results = rule.check(subject) ?? [];
+        // Malformed results of a custom rule fail here too, inside the guard.
+        const results = rule.check(subject) ?? [];
+        findings.push(...results.map(result => this.finding(subject, rule.id, rule.level, result)));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         findings.push(this.finding(subject, RULE_FAILED, RuleLevel.WARNING, {
           message: `rule ${rule.id} (${rule.constructor?.name ?? 'custom rule'}) failed on ${subject.construct.node.path}: ${oneLine(reason)}; the rule was skipped`,
           fix: 'report the error to the rule\'s author; suppress CCF900 on this construct meanwhile',
         }));
-        continue;
       }
-      for (const result of results) findings.push(this.finding(subject, rule.id, rule.level, result));
     }
     findings.push(...this.pragmaFindings(subject));
     return findings;
@@ -72,6 +71,7 @@ export class CheckEngine {
   private finding(subject: ImageSubject, ruleId: string, level: RuleLevel, result: RuleFinding): Finding {
     const line = typeof result.line === 'number' ? result.line : undefined;
     const where = line !== undefined && subject.dockerfilePath ? `${subject.dockerfilePath}:${line}: ` : '';
+    if (typeof result.message !== 'string' || typeof result.fix !== 'string') throw new Error('a finding needs a message and a fix');
     const message = redactSecrets(oneLine(`${ruleId} ${where}${result.message}. Fix: ${result.fix}`));
     // A failing rule stays a warning even in strict mode: a bug in a check must not block a deployment.
     const promoted = this.options.strict && level === RuleLevel.WARNING && ruleId !== RULE_FAILED ? RuleLevel.ERROR : level;

@@ -109,10 +109,32 @@ const CASES: RuleCases[] = [
     compliant: [
       { name: 'scan on push', build: s => new ecr.Repository(s, 'Repo', { imageScanOnPush: true }) },
       { name: 'CfnRepository scan on push', build: s => new ecr.CfnRepository(s, 'Repo', { imageScanningConfiguration: { scanOnPush: true } }) },
+      {
+        name: 'registry-wide scan on push for every repository',
+        build: s => {
+          new ecr.CfnRegistryScanningConfiguration(s, 'Scanning', { scanType: 'BASIC', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: '*', filterType: 'WILDCARD' }] }] });
+          return new ecr.Repository(s, 'Repo');
+        },
+      },
+      {
+        name: 'registry-wide continuous scanning matching the repository name',
+        build: s => {
+          new ecr.CfnRegistryScanningConfiguration(s, 'Scanning', { scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: 'team-*', filterType: 'WILDCARD' }] }] });
+          return new ecr.Repository(s, 'Repo', { repositoryName: 'team-api' });
+        },
+      },
     ],
     nonCompliant: [
       { name: 'Repository defaults', path: '/Stack/Repo', mentions: 'Stack/Repo does not scan', build: s => new ecr.Repository(s, 'Repo') },
       { name: 'CfnRepository defaults', path: '/Stack/Repo', build: s => new ecr.CfnRepository(s, 'Repo', {}) },
+      {
+        name: 'registry-wide scanning for other repositories only',
+        path: '/Stack/Repo',
+        build: s => {
+          new ecr.CfnRegistryScanningConfiguration(s, 'Scanning', { scanType: 'BASIC', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'other-*', filterType: 'WILDCARD' }] }] });
+          return new ecr.Repository(s, 'Repo', { repositoryName: 'team-api' });
+        },
+      },
     ],
   },
   {

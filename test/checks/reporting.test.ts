@@ -130,6 +130,14 @@ describe('robustness', () => {
     expect(reported.messages('warning', 'CCF001')).toHaveLength(1);
   });
 
+  test('a rule returning a malformed finding is reported like one that throws', () => {
+    const { stack } = newStack();
+    mutableFunction(stack);
+    const malformed: IImageRule = { id: 'CCF998', level: RuleLevel.WARNING, title: 'malformed', check: () => [{ message: 'no fix' } as RuleFinding] };
+    ContainerImageChecks.applyTo(stack, { rules: [malformed] });
+    expect(Reported.of(stack).messages('warning', 'CCF900')).toEqual([expect.stringContaining('rule CCF998 (Object) failed on Stack/Fn: a finding needs a message and a fix')]);
+  });
+
   test('a rule that throws stays a warning in strict mode', () => {
     const { stack } = newStack();
     mutableFunction(stack);
