@@ -12,6 +12,12 @@ export function isSecretName(name: string): boolean {
 /** `NAME=value` (shell assignment, ENV/ARG, --build-arg) with the value optionally quoted. */
 const ASSIGNMENT = /\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"';&|]+)/g;
 const BEARER = /\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/g;
+
+/** True when the text contains what looks like an AWS access key id. */
+export function hasAwsAccessKey(text: string): boolean {
+  return new RegExp(AWS_ACCESS_KEY_ID.source).test(text);
+}
 
 /** Literal values of secret-looking assignments in a text (not `$VAR`, `$(…)` references). */
 export function secretAssignments(text: string): string[] {
@@ -26,7 +32,8 @@ export function secretAssignments(text: string): string[] {
 export function redactSecrets(text: string): string {
   return redactUrlCredentials(text)
     .replace(ASSIGNMENT, (all, name: string, value: string) => isSecretName(name) && isLiteral(value) ? `${name}=***` : all)
-    .replace(BEARER, (_all, scheme: string) => `${scheme} ***`);
+    .replace(BEARER, (_all, scheme: string) => `${scheme} ***`)
+    .replace(AWS_ACCESS_KEY_ID, (_all, prefix: string) => `${prefix}***`);
 }
 
 function isLiteral(value: string): boolean {

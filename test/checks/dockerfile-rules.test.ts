@@ -44,6 +44,8 @@ const CASES: RuleCases[] = [
       { text: PY + 'ARG PIP_INDEX_URL=https://user:password@pypi.example.com/simple\n', lines: [2], mentions: 'https://user:***@pypi.example.com' },
       { text: PY + 'ARG GITHUB_TOKEN\nENV DB_PASSWORD=hunter2\n', lines: [2, 3], mentions: 'DB_PASSWORD=***' },
       { text: PY + 'ARG AWS_SECRET_ACCESS_KEY\n', lines: [2] },
+      { text: PY + 'ENV AWS_REGION=eu-west-1 KEY_ID=AKIAIOSFODNN7EXAMPLE\n', lines: [2], mentions: 'KEY_ID=AKIA*** contains an AWS access key id' },
+      { text: PY + 'RUN aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE\n', lines: [2], mentions: 'AKIA***' },
       { text: PY + 'RUN pip install --index-url https://bob:s3cr3t@pypi.example.com/simple x\n', lines: [2], mentions: 'bob:***@' },
       { text: PY + 'ARG PIP_INDEX_URL\nRUN pip install --no-cache-dir -r requirements.txt\n', lines: [2], props: { buildArgs: { PIP_INDEX_URL: 'https://user:password@pypi.example.com/simple' } }, mentions: 'build arg PIP_INDEX_URL=https://user:***@' },
       { text: PY, lines: [undefined], props: { buildArgs: { NPM_TOKEN: 'npm_abcdef' } }, mentions: 'NPM_TOKEN=***' },
@@ -159,7 +161,7 @@ describe.each(CASES.map(c => [c.rule.id, c] as const))('%s', (id, cases) => {
       expect(finding.message.length).toBeGreaterThan(10);
       expect(finding.message).not.toMatch(/[\r\n]/);
       expect(finding.fix.length).toBeGreaterThan(10);
-      expect(finding.message).not.toMatch(/password@|s3cr3t|hunter2|pw@|npm_abcdef/);
+      expect(finding.message).not.toMatch(/password@|s3cr3t|hunter2|pw@|npm_abcdef|IOSFODNN7/);
     }
     if (c.mentions) expect(findings.map(f => `${f.message} ${f.fix}`).join('\n')).toContain(c.mentions);
   });

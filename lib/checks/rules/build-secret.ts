@@ -1,6 +1,6 @@
 import { Arg, Env, Property } from 'dockerfile-ast';
 import { argumentText, copySources, keywordOf, lineOf } from '../dockerfile-model';
-import { hasUrlCredentials, isSecretName, redactAssignment, redactSecrets, secretAssignments } from '../redact';
+import { hasAwsAccessKey, hasUrlCredentials, isSecretName, redactAssignment, redactSecrets, secretAssignments } from '../redact';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 
@@ -28,10 +28,11 @@ export class BuildSecretRule implements IImageRule {
           if (instruction instanceof Arg && !argLines.has(name)) argLines.set(name, lineOf(instruction));
           const secretName = isSecretName(name);
           const credentials = value !== null && hasUrlCredentials(value);
-          if (!secretName && !credentials) continue;
+          const awsKey = value !== null && hasAwsAccessKey(value);
+          if (!secretName && !credentials && !awsKey) continue;
           reported.add(name);
           findings.push({
-            message: `${keyword} ${redactAssignment(name, value, secretName)} ${credentials ? 'contains URL credentials' : 'looks like a secret'}; ${keyword === 'ARG' ? 'build args are kept in the image history' : 'ENV is baked into the image'}`,
+            message: `${keyword} ${redactSecrets(redactAssignment(name, value, secretName))} ${credentials ? 'contains URL credentials' : awsKey ? 'contains an AWS access key id' : 'looks like a secret'}; ${keyword === 'ARG' ? 'build args are kept in the image history' : 'ENV is baked into the image'}`,
             fix: FIX,
             line: lineOf(instruction),
           });
@@ -39,8 +40,9 @@ export class BuildSecretRule implements IImageRule {
       } else if (keyword === 'RUN' || keyword === 'ADD' || keyword === 'FROM') {
         const text = keyword === 'ADD' ? copySources(instruction).join(' ') : argumentText(instruction);
         const assigned = keyword === 'RUN' ? secretAssignments(text) : [];
-        if (hasUrlCredentials(text) || assigned.length > 0) {
-          const what = assigned.length > 0 ? `sets ${assigned.join(', ')} to a literal value` : 'contains a URL with credentials';
+        if (hasUrlCredentials(text) || assigned.length > 0 || hasAwsAccessKey(text)) {
+          const what = assigned.length > 0 ? `sets ${assigned.join(', ')} to a literal value`
+            : hasUrlCredentials(text) ? 'contains a URL with credentials' : 'contains an AWS access key id';
           findings.push({
             message: `${keyword} ${what} (${shorten(redactSecrets(text))}), kept in the image history`,
             fix: FIX,
@@ -53,10 +55,10 @@ export class BuildSecretRule implements IImageRule {
     for (const [name, value] of Object.entries(subject.buildArgs ?? {})) {
       if (reported.has(name) || typeof value !== 'string') continue;
       const secretName = isSecretName(name);
-      const credentials = hasUrlCredentials(value);
+      const credentials = hasUrlCredentials(value) || hasAwsAccessKey(value);
       if (!secretName && !credentials) continue;
       findings.push({
-        message: `build arg ${redactAssignment(name, value, secretName)} passed from CDK ${credentials ? 'contains URL credentials' : 'looks like a secret'}; build args are kept in the image history and the cloud assembly`,
+        message: `build arg ${redactSecrets(redactAssignment(name, value, secretName))} passed from CDK ${credentials ? 'contains credentials' : 'looks like a secret'}; build args are kept in the image history and the cloud assembly`,
         fix: FIX,
         line: argLines.get(name),
       });
