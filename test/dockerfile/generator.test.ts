@@ -53,7 +53,7 @@ const CASES: Case[] = [
     install: /npm ci/,
     stages: ['deps', 'build', 'runtime'],
   },
-  { name: 'node 20 (deprecated), yarn', files: { ...NODE, 'package-lock.json': undefined as any, 'yarn.lock': '' }, options: { base: LambdaBaseImage.NODEJS_20, handler: 'index.handler' }, install: /yarn install --frozen-lockfile --production/, stages: ['deps', 'runtime'] },
+  { name: 'node 20 (deprecated), yarn', files: { ...NODE, 'package-lock.json': undefined as any, 'yarn.lock': '' }, options: { base: LambdaBaseImage.NODEJS_20, handler: 'index.handler' }, install: /COREPACK_ENABLE_DOWNLOAD_PROMPT=0 .*corepack yarn install --frozen-lockfile --production/, stages: ['deps', 'runtime'] },
   { name: 'node 22, pnpm', files: { ...NODE, 'package-lock.json': undefined as any, 'pnpm-lock.yaml': '' }, options: { base: LambdaBaseImage.NODEJS_22, handler: 'index.handler' }, install: /pnpm install --frozen-lockfile --prod/, stages: ['deps', 'runtime'] },
   { name: 'node without dependencies', files: { 'index.mjs': 'export const handler = async () => 1;' }, options: { base: LambdaBaseImage.NODEJS_22, handler: 'index.handler' }, stages: ['runtime'] },
   {

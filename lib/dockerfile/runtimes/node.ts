@@ -54,7 +54,8 @@ export function nodeParts(spec: GeneratorSpec): RuntimeParts {
   const installer = INSTALLERS[spec.project.tool];
   const install = (command: string) => installRun(
     secretMounts(spec.secrets) + ` --mount=type=cache,target=${installer.cache},id=ccf-${spec.project.tool},sharing=locked`,
-    [`${installer.cacheVariable}=${installer.cache}`, ...secretEnv(spec.secrets, 'npm')],
+    [`${installer.cacheVariable}=${installer.cache}`, ...(command.startsWith('corepack') ? ['COREPACK_ENABLE_DOWNLOAD_PROMPT=0'] : []),
+      ...secretEnv(spec.secrets, 'npm')],
     command);
 
   if (installer) {
