@@ -4,7 +4,7 @@ import { Annotations, AspectPriority, Aspects, IAspect, Size, Stage, Token } fro
 import { IConstruct } from 'constructs';
 import { SubjectDiscovery } from './discovery';
 import { CheckEngine, Finding, suppressionKey, UNUSED_SUPPRESSION } from './engine';
-import { IImageRule } from './rule';
+import { IImageRule, RuleLevel } from './rule';
 import { AddInsteadOfCopyRule } from './rules/add-instead-of-copy';
 import { BuildSecretRule } from './rules/build-secret';
 import { CopyBeforeInstallRule } from './rules/copy-before-install';
@@ -175,7 +175,9 @@ export class ContainerImageChecks implements IAspect {
     for (const construct of root.node.findAll()) {
       for (const suppression of suppressionsOn(construct)) {
         if (this.engine.usedSuppressions.has(suppressionKey(suppression))) continue;
-        Annotations.of(construct).addInfo(`${UNUSED_SUPPRESSION} suppression of ${suppression.ruleId} on ${construct.node.path} matched no finding ('${suppression.reason}'). Fix: remove the suppression`);
+        const message = `${UNUSED_SUPPRESSION} suppression of ${suppression.ruleId} on ${construct.node.path} matched no finding ('${suppression.reason}'). Fix: remove the suppression`;
+        Annotations.of(construct).addInfo(message);
+        this.collected.push({ ruleId: UNUSED_SUPPRESSION, level: RuleLevel.INFO, construct, message });
       }
     }
     if (this.findingsFile) this.writeFindings(root);

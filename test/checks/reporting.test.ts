@@ -164,7 +164,8 @@ test('findings file: all findings as JSON in the cloud assembly, suppressed ones
   const { app, stack } = newStack();
   const fn = mutableFunction(stack);
   ContainerImageChecks.suppress(fn, 'CCF001', REASON);
-  new lambda.CfnFunction(stack, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::1:role/r', code: { imageUri: 'https://u:password@example.com/app:latest' } });
+  const cfn = new lambda.CfnFunction(stack, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::1:role/r', code: { imageUri: 'https://u:password@example.com/app:latest' } });
+  ContainerImageChecks.suppress(cfn, 'CCF109', REASON);
   ContainerImageChecks.applyTo(app, { findingsFile: 'container-image-findings.json' });
   const assembly = app.synth();
   const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'container-image-findings.json'), 'utf8'));
@@ -174,4 +175,5 @@ test('findings file: all findings as JSON in the cloud assembly, suppressed ones
     expect.objectContaining({ ruleId: 'CCF001', path: 'Stack/Cfn', suppressed: false }),
   ]));
   expect(JSON.stringify(report)).not.toContain('password');
+  expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'CCF901')).toEqual([expect.objectContaining({ path: 'Stack/Cfn', level: 'info', suppressed: false })]);
 });
