@@ -28,7 +28,7 @@ const CASES: Case[] = [
     files: { ...PY, 'requirements.txt': './vendor/fastmath\nsix==1.16.0\n', 'vendor/fastmath/setup.py': '' },
     options: { base: LambdaBaseImage.PYTHON_3_12, handler: 'app.lambda_handler', systemPackages: ['gcc'] },
     install: /pip install --no-cache-dir/,
-    stages: ['deps', 'runtime'],
+    stages: ['deps', 'code', 'runtime'],
   },
   { name: 'python 3.13 without dependencies', files: PY, options: { base: LambdaBaseImage.PYTHON_3_13, handler: 'app.lambda_handler' }, stages: ['runtime'] },
   {
@@ -215,6 +215,20 @@ describe('generator purity', () => {
       'CMD ["index.handler"]',
       '',
     ].join('\n'));
+  });
+
+  test('local pip packages are installed by the deps stage and their sources stay out of the final image', () => {
+    const py = {
+      ...spec,
+      base: LambdaBaseImage.PYTHON_3_13,
+      handler: 'app.h',
+      secrets: [],
+      environment: {},
+      project: { tool: InstallTool.PIP, manifests: ['requirements.txt'], localPackages: ['vendor/a', 'libs/b c'] },
+    };
+    const text = generate(py).dockerfile;
+    expect(text).toContain("FROM public.ecr.aws/lambda/python:3.13 AS code\nWORKDIR /code\nCOPY . .\nRUN rm -rf 'vendor/a' 'libs/b c' && rmdir -p --ignore-fail-on-non-empty 'libs' 'vendor'\n");
+    expect(text).toContain('COPY --from=code /code/ ${LAMBDA_TASK_ROOT}/\nCMD');
   });
 
   test('buildImage replaces the default build image of Go and Java builds', () => {

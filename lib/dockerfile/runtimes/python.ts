@@ -47,6 +47,24 @@ export function pythonParts(spec: GeneratorSpec): RuntimeParts {
     setup.push(`COPY --from=ric ${RIC_DIR}/ ${RIC_DIR}/`, `ENV PYTHONPATH=${RIC_DIR}`);
     entrypoint = ['python3', '-m', 'awslambdaric'];
   }
-  copies.push(copyCode(spec));
+  if (!spec.buildCommand && spec.project.localPackages.length > 0) {
+    // Local packages are installed (compiled) by the deps stage; their sources are not runtime artifacts.
+    stages.push({
+      name: 'code',
+      from: spec.base.image,
+      lines: ['WORKDIR /code', 'COPY . .', removeLocalPackages(spec.project.localPackages)],
+    });
+    copies.push(`COPY --from=code /code/ ${root}/`);
+  } else {
+    copies.push(copyCode(spec));
+  }
   return { stages, copies, setup, entrypoint };
+}
+
+/** `rm -rf` the package directories, then their parents if that left them empty (e.g. `vendor/`). */
+function removeLocalPackages(dirs: string[]): string {
+  const q = (p: string) => `'${p}'`;
+  const parents = [...new Set(dirs.map(d => d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '').filter(p => p))].sort();
+  const rmdir = parents.length > 0 ? ` && rmdir -p --ignore-fail-on-non-empty ${parents.map(q).join(' ')}` : '';
+  return `RUN rm -rf ${dirs.map(q).join(' ')}${rmdir}`;
 }
