@@ -25,8 +25,9 @@ export interface Pragma {
 const PRAGMA = /^ccf-ignore\s*=\s*(\S+)\s*(.*)$/i;
 
 export class ParsedDockerfile {
-  public static parse(text: string): ParsedDockerfile {
-    return new ParsedDockerfile(text, DockerfileParser.parse(text));
+  /** Parses a Dockerfile; `buildArgs` (from CDK) override ARG defaults when FROM images are expanded. */
+  public static parse(text: string, buildArgs?: { [key: string]: string }): ParsedDockerfile {
+    return new ParsedDockerfile(text, DockerfileParser.parse(text), buildArgs ?? {});
   }
 
   public readonly stages: Stage[];
@@ -35,7 +36,7 @@ export class ParsedDockerfile {
   public readonly preamble: Instruction[];
   public readonly lineCount: number;
 
-  private constructor(public readonly text: string, public readonly ast: Dockerfile) {
+  private constructor(public readonly text: string, public readonly ast: Dockerfile, private readonly buildArgs: { [key: string]: string }) {
     this.lineCount = text.split(/\r\n|\r|\n/).length;
     this.stages = [];
     this.preamble = [];
@@ -72,6 +73,24 @@ export class ParsedDockerfile {
   public isStageName(image: string, before: number): boolean {
     const lower = image.toLowerCase();
     return this.stages.some(s => s.index < before && s.name === lower);
+  }
+
+  /**
+   * The image of a FROM, with `$VAR`/`${VAR}` replaced by the CDK build arg or the ARG default
+   * (variables without a value stay as written).
+   */
+  public imageOf(from: From): ImageReference | undefined {
+    const image = from.getImage();
+    if (!image) return undefined;
+    const line = from.getRange().start.line;
+    const expanded = image.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced?: string, bare?: string) => {
+      const name = (braced ?? bare)!;
+      const fromCdk = this.buildArgs[name];
+      if (typeof fromCdk === 'string') return fromCdk;
+      const value = this.ast.resolveVariable(name, line);
+      return typeof value === 'string' ? value : all;
+    });
+    return parseImageReference(expanded, image);
   }
 
   private parsePragmas(): Pragma[] {
@@ -175,17 +194,24 @@ export interface ImageReference {
   readonly name: string;
   readonly tag?: string;
   readonly digest?: string;
+  /** The reference as written in the Dockerfile (before variables were expanded). */
+  readonly written: string;
+  /** The reference after variables were expanded. */
+  readonly expanded: string;
 }
 
-/** Splits the image of a FROM into name, tag and digest (`host:5000/a/b:1.2@sha256:…`). */
-export function imageReferenceOf(from: From): ImageReference | undefined {
-  const image = from.getImage();
-  if (!image) return undefined;
+/** The reference as written, with its expansion when variables changed it: `python:${V} (= python:3.9)`. */
+export function showImage(reference: ImageReference): string {
+  return reference.written === reference.expanded ? reference.written : `${reference.written} (= ${reference.expanded})`;
+}
+
+/** Splits an image reference into name, tag and digest (`host:5000/a/b:1.2@sha256:…`). */
+export function parseImageReference(image: string, written: string = image): ImageReference {
   const at = image.indexOf('@');
   const digest = at >= 0 ? image.slice(at + 1) : undefined;
   const withoutDigest = at >= 0 ? image.slice(0, at) : image;
   const slash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.lastIndexOf(':');
-  if (colon > slash) return { name: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1), digest };
-  return { name: withoutDigest, digest };
+  if (colon > slash) return { name: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1), digest, written, expanded: image };
+  return { name: withoutDigest, digest, written, expanded: image };
 }

@@ -225,7 +225,7 @@ export class ImageSubject {
    */
   public _dockerfile(): ParsedDockerfile | undefined {
     if (this.parsed === undefined) {
-      this.parsed = this.dockerfileText === undefined ? null : ParsedDockerfile.parse(this.dockerfileText);
+      this.parsed = this.dockerfileText === undefined ? null : ParsedDockerfile.parse(this.dockerfileText, this.buildArgs);
     }
     return this.parsed ?? undefined;
   }

@@ -24,12 +24,14 @@ const CASES: RuleCases[] = [
       'FROM scratch\n',
       'FROM python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n',
       'ARG BASE=python:3.12\nFROM $BASE\n',
+      'ARG TAG\nFROM python:${TAG}\n',
       'FROM localhost:5000/team/base:1.4\n',
     ],
     nonCompliant: [
       { text: 'FROM python\n', lines: [1], mentions: 'FROM python has no tag' },
       { text: 'FROM python:3.12 AS build\nFROM public.ecr.aws/lambda/python:latest\n', lines: [2], mentions: "'latest'" },
       { text: 'FROM localhost:5000/team/base\n', lines: [1], mentions: 'localhost:5000/team/base' },
+      { text: 'ARG TAG=latest\nFROM python:${TAG}\n', lines: [2], mentions: "FROM python:${TAG} (= python:latest) uses the mutable tag 'latest'" },
     ],
   },
   {
@@ -145,6 +147,8 @@ const CASES: RuleCases[] = [
       { text: 'FROM public.ecr.aws/lambda/python:3.9\n', lines: [1], mentions: 'python3.9 runtime, deprecated by AWS Lambda on 2025-12-15' },
       { text: 'FROM public.ecr.aws/lambda/nodejs:20-x86_64\n', lines: [1], mentions: '2026-04-30' },
       { text: 'FROM amazon/aws-lambda-nodejs:18 AS x\nFROM public.ecr.aws/lambda/python:3.8.2024.01.05.10\n', lines: [1, 2] },
+      { text: 'ARG PYTHON=3.12\nFROM public.ecr.aws/lambda/python:${PYTHON}\n', lines: [2], props: { buildArgs: { PYTHON: '3.9' } }, mentions: 'FROM public.ecr.aws/lambda/python:${PYTHON} (= public.ecr.aws/lambda/python:3.9)' },
+      { text: 'ARG NODE=20\nFROM public.ecr.aws/lambda/nodejs:$NODE\n', lines: [2] },
     ],
   },
 ];

@@ -1,4 +1,4 @@
-import { imageReferenceOf, lineOf } from '../dockerfile-model';
+import { lineOf, showImage } from '../dockerfile-model';
 import { deprecationOf, lambdaBaseImage } from '../lambda-base-image';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
@@ -30,11 +30,12 @@ export class DeprecatedLambdaBaseImageRule implements IImageRule {
     const asOf = this.asOf ?? new Date();
     const findings: RuleFinding[] = [];
     for (const stage of dockerfile.stages) {
-      const base = lambdaBaseImage(imageReferenceOf(stage.from));
+      const reference = dockerfile.imageOf(stage.from);
+      const base = lambdaBaseImage(reference);
       const deprecation = base && deprecationOf(base, asOf);
-      if (!deprecation) continue;
+      if (!reference || !deprecation) continue;
       findings.push({
-        message: `FROM ${stage.from.getImage()} is the ${deprecation.identifier} runtime, deprecated by AWS Lambda on ${deprecation.deprecatedOn} (no more security patches)`,
+        message: `FROM ${showImage(reference)} is the ${deprecation.identifier} runtime, deprecated by AWS Lambda on ${deprecation.deprecatedOn} (no more security patches)`,
         fix: `move to a supported base image, e.g. ${deprecation.replacement}`,
         line: lineOf(stage.from),
       });

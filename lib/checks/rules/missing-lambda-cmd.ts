@@ -1,4 +1,4 @@
-import { imageReferenceOf, keywordOf, lineOf } from '../dockerfile-model';
+import { keywordOf, lineOf, showImage } from '../dockerfile-model';
 import { lambdaBaseImage } from '../lambda-base-image';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
@@ -15,13 +15,14 @@ export class MissingLambdaCmdRule implements IImageRule {
     if (!dockerfile || !final || (subject.cmd && subject.cmd.length > 0)) return [];
     const chain = dockerfile.chain(final);
     const root = chain[0].from;
-    const base = lambdaBaseImage(imageReferenceOf(root));
+    const reference = dockerfile.imageOf(root);
+    const base = lambdaBaseImage(reference);
     // provided.* runs the bootstrap itself; the handler is optional there.
     if (!base || base.runtime === 'provided') return [];
     const keywords = chain.flatMap(s => s.instructions.map(keywordOf));
     if (keywords.includes('CMD') || keywords.includes('ENTRYPOINT')) return [];
     return [{
-      message: `image FROM ${root.getImage()} has no CMD and no cmd in CDK props, so Lambda has no handler to run`,
+      message: `image FROM ${showImage(reference!)} has no CMD and no cmd in CDK props, so Lambda has no handler to run`,
       fix: 'add CMD ["<module>.<handler>"] (e.g. CMD ["app.handler"]) or pass cmd to the image code',
       line: lineOf(final.from),
     }];

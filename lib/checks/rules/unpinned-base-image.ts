@@ -1,4 +1,4 @@
-import { imageReferenceOf, lineOf } from '../dockerfile-model';
+import { lineOf, showImage } from '../dockerfile-model';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 
@@ -14,13 +14,13 @@ export class UnpinnedBaseImageRule implements IImageRule {
     const findings: RuleFinding[] = [];
     for (const stage of dockerfile.stages) {
       const from = stage.from;
-      const reference = imageReferenceOf(from);
+      const reference = dockerfile.imageOf(from);
       if (!reference || reference.name.includes('$') || reference.name.toLowerCase() === 'scratch') continue;
       if (dockerfile.isStageName(reference.name, stage.index) || reference.digest) continue;
       const tag = reference.tag;
       if (tag && (tag.includes('$') || tag !== 'latest')) continue;
       findings.push({
-        message: `FROM ${from.getImage()} ${tag ? "uses the mutable tag 'latest'" : 'has no tag (Docker pulls latest)'}, so rebuilds silently change the base image`,
+        message: `FROM ${showImage(reference)} ${tag ? "uses the mutable tag 'latest'" : 'has no tag (Docker pulls latest)'}, so rebuilds silently change the base image`,
         fix: `pin a version tag or digest, e.g. FROM ${reference.name}:<version>@sha256:<digest>`,
         line: lineOf(from),
       });
