@@ -31,9 +31,21 @@ export function reportedIds(text: string, props: Partial<ImageSubjectProps> = {}
   return [...new Set(engineFindings(text, dockerfileRules(), props).filter(f => !f.suppressedBy).map(f => f.ruleId))].sort();
 }
 
+// Temporary contexts and cloud assemblies are removed after each test file (staged copies add up).
+const temporary: string[] = [];
+afterAll(() => {
+  for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function makeTemp(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
 /** A temporary directory with files (content string, or a byte count for a sparse file). */
 export function tempDir(files: Record<string, string | number>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-checks-'));
+  const root = makeTemp('ccf-checks-');
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(root, name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -49,7 +61,7 @@ export function tempDir(files: Record<string, string | number>): string {
 
 /** A new app and stack whose assembly goes to a temporary directory. */
 export function newStack(): { app: App; stack: Stack } {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-out-')) });
+  const app = new App({ outdir: makeTemp('ccf-out-') });
   return { app, stack: new Stack(app, 'Stack') };
 }
 
