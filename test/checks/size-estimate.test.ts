@@ -1,4 +1,6 @@
+import { Stack } from 'aws-cdk-lib';
 import { tempDir } from './helpers';
+import { ImageSizeBudgetRule, ImageSubject, SubjectKind } from '../../lib/checks';
 import { ParsedDockerfile } from '../../lib/checks/dockerfile-model';
 import { formatMegabytes, readDockerignore, SizeEstimator } from '../../lib/checks/size-estimate';
 
@@ -62,4 +64,16 @@ test.each([
   [11 * KB * KB * KB, '11264 MB'],
 ])('formatMegabytes(%d) = %s', (bytes, text) => {
   expect(formatMegabytes(bytes)).toBe(text);
+});
+
+test('a measured size is preferred and reported as measured', () => {
+  const subject = new ImageSubject({
+    kind: SubjectKind.FUNCTION,
+    construct: new Stack(),
+    maxImageSizeBytes: 100 * KB * KB,
+    measuredSizeBytes: 150 * KB * KB,
+    dockerfileText: 'FROM x\nCOPY . /\n',
+    contextDirectory: context(),
+  });
+  expect(new ImageSizeBudgetRule().check(subject).map(f => f.message)).toEqual(['image measured 150 MB is over its budget of 100 MB']);
 });
