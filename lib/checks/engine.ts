@@ -1,6 +1,7 @@
 // Internal: runs rules on subjects and turns their findings into reportable, suppressed-or-not findings.
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { Pragma } from './dockerfile-model';
 import { redactSecrets } from './redact';
 import { IImageRule, RuleFinding, RuleLevel } from './rule';
 import { ImageSubject } from './subject';
@@ -45,12 +46,15 @@ export class CheckEngine {
 
   /** Suppressions that matched at least one finding, by `path|ruleId`. */
   public readonly usedSuppressions = new Set<string>();
+  /** Pragmas of the current subject's Dockerfile that matched a finding. */
+  private usedPragmas = new Set<Pragma>();
 
   constructor(private readonly rules: IImageRule[], private readonly options: EngineOptions) {}
 
   /** Runs every rule on the subject; never throws. */
   public run(subject: ImageSubject): Finding[] {
     const findings: Finding[] = [];
+    this.usedPragmas = new Set();
     for (const rule of this.rules) {
       try {
         // Malformed results of a custom rule fail here too, inside the guard.
@@ -90,6 +94,7 @@ export class CheckEngine {
     if (line !== undefined) {
       const pragma = subject._dockerfile()?.pragmas.find(p => p.ruleIds.includes(ruleId)
         && p.reason.length >= MIN_PRAGMA_REASON && line >= p.coversFrom && line <= p.coversTo);
+      if (pragma) this.usedPragmas.add(pragma);
       if (pragma) return `pragma at ${subject.dockerfilePath ?? 'Dockerfile'}:${pragma.line}: ${pragma.reason}`;
     }
     const suppression = findSuppression(subject.construct, ruleId);
@@ -102,11 +107,20 @@ export class CheckEngine {
 
   private pragmaFindings(subject: ImageSubject): Finding[] {
     const pragmas = subject._dockerfile()?.pragmas ?? [];
-    return pragmas.filter(p => p.reason.length < MIN_PRAGMA_REASON).map(p => this.finding(subject, PRAGMA_WITHOUT_REASON, RuleLevel.WARNING, {
-      message: `'# ccf-ignore=${p.ruleIds.join(',')}' has no reason, so it suppresses nothing`,
-      fix: `write why after the ids, e.g. '# ccf-ignore=${p.ruleIds.join(',')} base image pinned by digest upstream'`,
-      line: p.line,
-    }));
+    const withoutReason = pragmas.filter(p => p.reason.length < MIN_PRAGMA_REASON);
+    const unused = pragmas.filter(p => p.reason.length >= MIN_PRAGMA_REASON && !this.usedPragmas.has(p));
+    return [
+      ...withoutReason.map(p => this.finding(subject, PRAGMA_WITHOUT_REASON, RuleLevel.WARNING, {
+        message: `'# ccf-ignore=${p.ruleIds.join(',')}' has no reason, so it suppresses nothing`,
+        fix: `write why after the ids, e.g. '# ccf-ignore=${p.ruleIds.join(',')} base image pinned by digest upstream'`,
+        line: p.line,
+      })),
+      ...unused.map(p => this.finding(subject, UNUSED_SUPPRESSION, RuleLevel.INFO, {
+        message: `'# ccf-ignore=${p.ruleIds.join(',')}' matched no finding on the next instruction`,
+        fix: 'remove the pragma',
+        line: p.line,
+      })),
+    ];
   }
 }
 

@@ -51,7 +51,7 @@ const CASES: RuleCases[] = [
       },
       {
         name: 'image URI from a parameter (unknown at synth)',
-        build: s => new lambda.CfnFunction(s, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::1:role/r', code: { imageUri: new CfnParameter(s, 'Uri').valueAsString } }),
+        build: s => new lambda.CfnFunction(s, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::123456789012:role/r', code: { imageUri: new CfnParameter(s, 'Uri').valueAsString } }),
       },
       {
         name: 'zip function',
@@ -98,7 +98,7 @@ const CASES: RuleCases[] = [
         mentions: 'Stack/Repo',
         build: s => {
           const repo = new ecr.CfnRepository(s, 'Repo', { imageTagMutability: 'MUTABLE' });
-          return new lambda.CfnFunction(s, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::1:role/r', code: { imageUri: `${repo.attrRepositoryUri}:v1` } });
+          return new lambda.CfnFunction(s, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::123456789012:role/r', code: { imageUri: `${repo.attrRepositoryUri}:v1` } });
         },
       },
     ],
@@ -142,7 +142,7 @@ const CASES: RuleCases[] = [
     level: 'info',
     compliant: [
       { name: 'lifecycle rule', build: s => new ecr.Repository(s, 'Repo', { lifecycleRules: [{ maxImageCount: 10 }] }) },
-      { name: 'CfnRepository lifecycle policy', build: s => new ecr.CfnRepository(s, 'Repo', { lifecyclePolicy: { lifecyclePolicyText: '{"rules":[]}' } }) },
+      { name: 'CfnRepository lifecycle policy', build: s => new ecr.CfnRepository(s, 'Repo', { lifecyclePolicy: { lifecyclePolicyText: JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1 }, action: { type: 'expire' } }] }) } }) },
     ],
     nonCompliant: [
       { name: 'Repository defaults', path: '/Stack/Repo', mentions: 'has no lifecycle policy', build: s => new ecr.Repository(s, 'Repo') },
@@ -268,7 +268,7 @@ const CASES: RuleCases[] = [
         mentions: 'image asset has no platform',
         build: s => {
           const asset = new ecrAssets.DockerImageAsset(s, 'Image', { directory: functionDir() });
-          return new lambda.CfnFunction(s, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::1:role/r', architectures: ['arm64'], code: { imageUri: asset.imageUri } });
+          return new lambda.CfnFunction(s, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::123456789012:role/r', architectures: ['arm64'], code: { imageUri: asset.imageUri } });
         },
       },
     ],

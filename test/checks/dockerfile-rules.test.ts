@@ -204,6 +204,13 @@ describe('pragmas', () => {
     expect(findings.every(f => f.suppressedBy !== undefined)).toBe(true);
   });
 
+  test('that match no finding are reported as info', () => {
+    const text = '# ccf-ignore=CCF101 pinned by the platform team\nFROM python:3.12\n';
+    const findings = engineFindings(text, [new UnpinnedBaseImageRule()]);
+    expect(findings.map(f => [f.ruleId, f.level, f.line])).toEqual([['CCF901', 'info', 1]]);
+    expect(findings[0].message).toBe("CCF901 Dockerfile:1: '# ccf-ignore=CCF101' matched no finding on the next instruction. Fix: remove the pragma");
+  });
+
   test('without a reason suppress nothing and are reported', () => {
     const text = '# ccf-ignore=CCF101\nFROM python\n';
     const findings = engineFindings(text, [new UnpinnedBaseImageRule()]);

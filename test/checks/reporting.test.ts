@@ -164,7 +164,7 @@ test('findings file: all findings as JSON in the cloud assembly, suppressed ones
   const { app, stack } = newStack();
   const fn = mutableFunction(stack);
   ContainerImageChecks.suppress(fn, 'CCF001', REASON);
-  const cfn = new lambda.CfnFunction(stack, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::1:role/r', code: { imageUri: 'https://u:password@example.com/app:latest' } });
+  const cfn = new lambda.CfnFunction(stack, 'Cfn', { packageType: 'Image', role: 'arn:aws:iam::123456789012:role/r', code: { imageUri: 'https://u:password@example.com/app:latest' } });
   ContainerImageChecks.suppress(cfn, 'CCF109', REASON);
   ContainerImageChecks.applyTo(app, { findingsFile: 'container-image-findings.json' });
   const assembly = app.synth();
