@@ -3,9 +3,10 @@ import { Annotations, Duration, Size, aws_ecr as ecr, aws_ecr_assets as ecr_asse
 import { Construct } from 'constructs';
 import { futurePath, invalidInput } from './errors';
 import { ContainerImage } from './image/container-image';
-import { DeliveredImage, buildImageAsset, copyToTag, useAssetTag, useEcrImage } from './image/image-delivery';
+import { deliverImage } from './image/image-delivery';
 import { recordImageFacts } from './image/image-facts';
-import { ImageTag, TagPlan } from './image/image-tag';
+import { planImage } from './image/image-plan';
+import { ImageTag } from './image/image-tag';
 import { LazyImage, LazyImageCode } from './image/lazy-image-code';
 import { platformFor } from './image/platform';
 import { LAMBDA_IMAGE_SIZE_LIMIT, validateFunctionOptions } from './validate-function-options';
@@ -66,37 +67,14 @@ export class ContainerFunction extends lambda.DockerImageFunction {
       throw invalidInput(constructPath, 'image is required', "Pass image: ContainerImage.fromDockerfile('dir'), fromSource() or fromEcr().");
     }
     validateFunctionOptions(constructPath, props);
-    const config = props.image._bind(constructPath);
-    const built = config.directory !== undefined;
-    if (!built && props.tag) {
-      throw invalidInput(constructPath, 'tag applies to built images, but the image comes from ContainerImage.fromEcr()', 'Remove tag and pass the tag or digest to fromEcr({ tagOrDigest }).');
-    }
-    if (!built && props.repository) {
-      throw invalidInput(constructPath, 'repository applies to built images, but the image comes from ContainerImage.fromEcr()', 'Remove repository: fromEcr() already names the repository.');
-    }
-    const tag = props.tag ?? ImageTag.gitSha();
-    let plan: TagPlan | undefined;
-    if (built) {
-      plan = tag._plan({
-        scope,
-        path: constructPath,
-        directory: config.sourceDirectory ?? config.directory!,
-        file: config.file,
-        exclude: config.contextExclude ?? config.buildOptions?.exclude,
-        ignoreMode: config.buildOptions?.ignoreMode,
-      });
-      if (plan.mode === 'asset' && props.repository) {
-        throw invalidInput(constructPath, 'ImageTag.assetHash() keeps the image in the CDK asset repository, so repository has no effect', 'Remove repository, or use ImageTag.gitSha() or ImageTag.of() to copy the image there.');
-      }
-    }
-    const architecture = props.architecture ?? lambda.Architecture.X86_64;
-    const lazyImage: LazyImage = { cmd: config.cmd, entrypoint: config.entrypoint, workingDirectory: config.workingDirectory };
+    const plan = planImage(scope, constructPath, props);
+    const lazyImage: LazyImage = { cmd: plan.config.cmd, entrypoint: plan.config.entrypoint, workingDirectory: plan.config.workingDirectory };
 
     // logRetention is applied to the function's own log group, not through CDK's LogRetention resource.
     const { logRetention, ...functionOptions } = props;
     super(scope, id, {
       ...functionOptions,
-      architecture,
+      architecture: plan.architecture,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(30),
       code: new LazyImageCode(lazyImage),
@@ -107,20 +85,11 @@ export class ContainerFunction extends lambda.DockerImageFunction {
       const cfn = this.node.defaultChild as lambda.CfnFunction;
       cfn.loggingConfig = { ...(cfn.loggingConfig as object), logGroup: this.ownLogGroup.logGroupName };
     }
-
-    for (const warning of config.warnings ?? []) {
+    for (const warning of plan.config.warnings ?? []) {
       Annotations.of(this).addWarningV2(warning.id, warning.message);
     }
-    const platform = platformFor(architecture);
-    let delivered: DeliveredImage;
-    if (built) {
-      const asset = buildImageAsset(this, config, platform);
-      delivered = plan!.mode === 'asset' ? useAssetTag(asset) : copyToTag(this, asset, plan!, props.repository, platform);
-      // Same metadata as DockerImageCode.fromImageAsset, so `sam local invoke` can build and run it.
-      asset.addResourceMetadata(this.node.defaultChild as lambda.CfnFunction, 'Code.ImageUri');
-    } else {
-      delivered = useEcrImage(config);
-    }
+
+    const delivered = deliverImage(this, plan, props.repository);
     lazyImage.imageUri = delivered.imageUri;
     this.imageUri = delivered.imageUri;
     this.imageTag = delivered.imageTag;
@@ -130,14 +99,14 @@ export class ContainerFunction extends lambda.DockerImageFunction {
 
     recordImageFacts(this, {
       maxImageSizeBytes: this.maxImageSize.toBytes(),
-      dockerfilePath: built ? path.join(config.directory!, config.file!) : undefined,
-      dockerfileText: config.generatedDockerfile,
-      contextDirectory: config.directory,
-      platform: platform.platformName,
+      dockerfilePath: plan.config.directory ? path.join(plan.config.directory, plan.config.file!) : undefined,
+      dockerfileText: plan.config.generatedDockerfile,
+      contextDirectory: plan.config.directory,
+      platform: platformFor(plan.architecture).platformName,
       imageTag: delivered.imageTag,
-      immutableTag: built && plan!.mode === 'copy',
-      cmd: config.cmd,
-      buildArgs: config.buildOptions?.buildArgs,
+      immutableTag: plan.tagPlan?.mode === 'copy',
+      cmd: plan.config.cmd,
+      buildArgs: plan.config.buildOptions?.buildArgs,
     });
   }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Lazy, Size, Stack, aws_ecr as ecr } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Size, Stack, aws_ecr as ecr, aws_logs as logs } from 'aws-cdk-lib';
 import { ContainerFunction, ContainerFunctionProps, ContainerImage, ImageTag } from '../lib';
 import { TempGitRepo, functionFiles, withoutCiShaVariables } from './support/git-repo';
 
@@ -65,6 +65,8 @@ const cases: Case[] = [
   ['memory over 10240 MB', () => ({ image: dockerfile(), memorySize: 10241 }), /memorySize 10241 MB is outside/],
   ['timeout over 15 minutes', () => ({ image: dockerfile(), timeout: Duration.minutes(16) }), /timeout 16 minutes is over Lambda's 15 minutes/],
   ['missing image', () => ({}), /image is required/],
+  ['logRetention with a given logGroup', stack => ({ image: dockerfile(), logGroup: new logs.LogGroup(stack, 'Logs'), logRetention: logs.RetentionDays.ONE_DAY }),
+    /logRetention applies to the log group the function creates, but logGroup was given\. Set the retention on your log group/],
 ];
 
 describe('invalid props throw before any construct is created', () => {

@@ -3,9 +3,10 @@ import { DockerImageName, ECRDeployment } from 'cdk-ecr-deployment';
 import { Construct } from 'constructs';
 import { ContainerImageConfig } from './container-image';
 import { ImageCopier } from './image-copier';
+import { ImagePlan } from './image-plan';
 import { ImageRepository, addLambdaPullStatement } from './image-repository';
 import { TagPlan } from './image-tag';
-import { ArchitecturePlatform } from './platform';
+import { ArchitecturePlatform, platformFor } from './platform';
 
 /** Where a function's image ended up. */
 export interface DeliveredImage {
@@ -15,8 +16,18 @@ export interface DeliveredImage {
   readonly asset?: ecr_assets.DockerImageAsset;
 }
 
+/** Builds (or references) the function's image and returns where the function pulls it from. */
+export function deliverImage(fn: lambda.Function, plan: ImagePlan, repository: ecr.IRepository | undefined): DeliveredImage {
+  const platform = platformFor(plan.architecture);
+  if (!plan.tagPlan) return useEcrImage(plan.config);
+  const asset = buildImageAsset(fn, plan.config, platform);
+  // Same metadata as DockerImageCode.fromImageAsset, so `sam local invoke` can build and run it.
+  asset.addResourceMetadata(fn.node.defaultChild as lambda.CfnFunction, 'Code.ImageUri');
+  return plan.tagPlan.mode === 'asset' ? useAssetTag(asset) : copyToTag(fn, asset, plan.tagPlan, repository, platform);
+}
+
 /** Builds the image as a DockerImageAsset for the function's platform. */
-export function buildImageAsset(fn: Construct, config: ContainerImageConfig, platform: ArchitecturePlatform): ecr_assets.DockerImageAsset {
+function buildImageAsset(fn: Construct, config: ContainerImageConfig, platform: ArchitecturePlatform): ecr_assets.DockerImageAsset {
   const options = config.buildOptions ?? {};
   return new ecr_assets.DockerImageAsset(fn, 'ImageAsset', {
     directory: config.directory!,
@@ -41,7 +52,7 @@ export function buildImageAsset(fn: Construct, config: ContainerImageConfig, pla
  * a new tag is a new pair of resources (a rollback deletes the new pair and never re-runs the old
  * one), and the same tag leaves the template unchanged.
  */
-export function copyToTag(fn: lambda.Function, asset: ecr_assets.DockerImageAsset, plan: TagPlan,
+function copyToTag(fn: lambda.Function, asset: ecr_assets.DockerImageAsset, plan: TagPlan,
   repository: ecr.IRepository | undefined, platform: ArchitecturePlatform): DeliveredImage {
   const shared = !repository;
   const destination = repository ?? ImageRepository.forStack(fn);
@@ -85,12 +96,12 @@ export function copyToTag(fn: lambda.Function, asset: ecr_assets.DockerImageAsse
 }
 
 /** Uses CDK's own asset image (content-hash tag in the bootstrap repository), as DockerImageCode.fromImageAsset does. */
-export function useAssetTag(asset: ecr_assets.DockerImageAsset): DeliveredImage {
+function useAssetTag(asset: ecr_assets.DockerImageAsset): DeliveredImage {
   return { imageUri: asset.imageUri, imageTag: asset.imageTag, repository: asset.repository, asset };
 }
 
 /** Points the function at an existing image. */
-export function useEcrImage(config: ContainerImageConfig): DeliveredImage {
+function useEcrImage(config: ContainerImageConfig): DeliveredImage {
   const repository = config.repository!;
   grantLambdaPullOnce(repository);
   return { imageUri: repository.repositoryUriForTagOrDigest(config.tagOrDigest!), imageTag: config.tagOrDigest!, repository };
