@@ -31,6 +31,8 @@ export const DEPRECATIONS: Deprecation[] = [
   { runtime: 'python', version: /^3\.7(\.|$)/, identifier: 'python3.7', deprecatedOn: '2023-12-04', replacement: 'public.ecr.aws/lambda/python:3.13' },
   { runtime: 'python', version: /^3\.8(\.|$)/, identifier: 'python3.8', deprecatedOn: '2024-10-14', replacement: 'public.ecr.aws/lambda/python:3.13' },
   { runtime: 'python', version: /^3\.9(\.|$)/, identifier: 'python3.9', deprecatedOn: '2025-12-15', replacement: 'public.ecr.aws/lambda/python:3.13' },
+  { runtime: 'python', version: /^3\.10(\.|$)/, identifier: 'python3.10', deprecatedOn: '2026-06-30', replacement: 'public.ecr.aws/lambda/python:3.13' },
+  { runtime: 'python', version: /^3\.11(\.|$)/, identifier: 'python3.11', deprecatedOn: '2026-06-30', replacement: 'public.ecr.aws/lambda/python:3.13' },
   { runtime: 'nodejs', version: /^12(\.|$)/, identifier: 'nodejs12.x', deprecatedOn: '2023-03-31', replacement: 'public.ecr.aws/lambda/nodejs:22' },
   { runtime: 'nodejs', version: /^14(\.|$)/, identifier: 'nodejs14.x', deprecatedOn: '2023-12-04', replacement: 'public.ecr.aws/lambda/nodejs:22' },
   { runtime: 'nodejs', version: /^16(\.|$)/, identifier: 'nodejs16.x', deprecatedOn: '2024-06-12', replacement: 'public.ecr.aws/lambda/nodejs:22' },
