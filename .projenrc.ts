@@ -74,8 +74,15 @@ project.testTask.spawn(project.tasks.tryFind('eslint')!);
 
 // Benchmarks print numbers; they are never timed assertions in tests.
 for (const name of ['synth', 'images', 'checks']) {
-  project.addTask(`bench:${name}`, { exec: `ts-node --project test/tsconfig.json bench/${name}.ts`, receiveArgs: true });
+  // --prefer-ts-exts: run the sources, not jsii's compiled .js beside them (which may be stale).
+  project.addTask(`bench:${name}`, { exec: `ts-node --prefer-ts-exts --project test/tsconfig.json bench/${name}.ts`, receiveArgs: true });
 }
+// Prints the Dockerfile ContainerImage.fromSource generates, without synthesizing: npm run dockerfile -- <dir> --base ... --handler ...
+project.addTask('dockerfile', {
+  exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json lib/cli/print-dockerfile.ts',
+  receiveArgs: true,
+});
+project.addBins({ 'cdk-container-function-dockerfile': 'lib/cli/print-dockerfile.js' });
 // Real-Docker suite: the same tests as `npm test` runs, but an absent engine is a failure, not a skip.
 project.addTask('test:integ', {
   exec: 'jest --ci --runInBand test/integ',
