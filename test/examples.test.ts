@@ -1,18 +1,34 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ContainerImageChecks } from '../lib';
 import { withoutCiShaVariables } from './support/git-repo';
 import { CsvProcessorStack } from '../examples/csv-processor/stack';
 import { HelloArm64Stack } from '../examples/hello-arm64/stack';
+import { NodeTypescriptStack } from '../examples/node-typescript/stack';
+import { PrivateDepsStack } from '../examples/private-deps/stack';
+import { PythonFromSourceStack } from '../examples/python-from-source/stack';
 
 withoutCiShaVariables();
 
 const examples: Array<[string, (app: App) => Stack]> = [
   ['csv-processor', app => new CsvProcessorStack(app, 'CsvProcessor')],
   ['hello-arm64', app => new HelloArm64Stack(app, 'HelloArm64')],
+  ['python-from-source', app => new PythonFromSourceStack(app, 'PythonFromSource')],
+  ['node-typescript', app => new NodeTypescriptStack(app, 'NodeTypescript')],
+  ['private-deps', app => new PrivateDepsStack(app, 'PrivateDeps')],
 ];
 
 describe.each(examples)('example %s', (_name, create) => {
+  test('ContainerImageChecks: no findings above info', () => {
+    const app = new App();
+    const stack = create(app);
+    Aspects.of(app).add(new ContainerImageChecks());
+    const annotations = Annotations.fromStack(stack);
+    const findings = [...annotations.findError('*', Match.stringLikeRegexp('CCF')), ...annotations.findWarning('*', Match.stringLikeRegexp('CCF'))];
+    expect(findings.map(f => `${f.id}: ${f.entry.data}`)).toEqual([]);
+  });
+
   test('cdk-nag AwsSolutions: no unsuppressed errors or warnings, every suppression has a reason', () => {
     const app = new App();
     const stack = create(app);
