@@ -63,7 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Compiled output sits beside the sources; keep it out of git, keep hand-written JS assets in.
 project.gitignore.exclude('/lib/**/*.js', '/lib/**/*.d.ts', 'cdk.out/', '/examples/**/cdk.out/', '/bench/out/');
 project.gitignore.include('/lib/**/assets/**/*.js');
-project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/docs/');
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 // Ship compiled JavaScript and declarations only: a .ts beside its .d.ts would be type-checked by consumers.
 project.npmignore?.exclude('/lib/**/*.ts');
 project.npmignore?.include('/lib/**/*.d.ts');
