@@ -10,7 +10,8 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-export const DOCKER = process.env.CCF_DOCKER ?? (fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+// CDK_DOCKER is what CDK and cdk-assets honour, so one variable points everything at the same client.
+export const DOCKER = process.env.CCF_DOCKER ?? process.env.CDK_DOCKER ?? (fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 const ENV = { ...process.env, DOCKER_BUILDKIT: '1' };
 
 export interface Availability { readonly ok: boolean; readonly reason: string }
