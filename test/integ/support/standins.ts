@@ -10,7 +10,7 @@ import { build, imageExists } from './docker';
 import { BaseImageFamily, LambdaBaseImage } from '../../../lib/dockerfile';
 
 export const DEBIAN_BASE = 'local/debian:bookworm';
-/** Host CA bundle: npm reaches registry.npmjs.org over https only with it (passed as a BuildKit secret). */
+/** Host CA bundle: npm reaches its registry over https only with it (passed as a BuildKit secret). */
 export const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'standins');
 
