@@ -57,6 +57,11 @@ export class ParsedDockerfile {
     this.pragmas = this.parsePragmas();
   }
 
+  /** Every instruction with `keyword` (e.g. 'RUN'), across all stages, in file order. */
+  public instructionsOf(keyword: string): Instruction[] {
+    return this.stages.flatMap(stage => stage.instructions.filter(instruction => keywordOf(instruction) === keyword));
+  }
+
   /** The stage the image is made of (the last one). */
   public get finalStage(): Stage | undefined {
     return this.stages[this.stages.length - 1];

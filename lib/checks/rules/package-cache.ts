@@ -1,4 +1,4 @@
-import { argumentText, flagValues, keywordOf, lineOf } from '../dockerfile-model';
+import { argumentText, flagValues, lineOf } from '../dockerfile-model';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 
@@ -44,19 +44,16 @@ export class PackageCacheRule implements IImageRule {
     const dockerfile = subject._dockerfile();
     if (!dockerfile) return [];
     const findings: RuleFinding[] = [];
-    for (const stage of dockerfile.stages) {
-      for (const instruction of stage.instructions) {
-        if (keywordOf(instruction) !== 'RUN') continue;
-        const text = argumentText(instruction);
-        const mounts = flagValues(instruction, 'mount').join(' ');
-        for (const manager of MANAGERS) {
-          if (!manager.install.test(text) || manager.cleaned.test(text) || manager.cacheMount.test(mounts)) continue;
-          findings.push({
-            message: `${manager.name} installs packages but leaves its cache in the layer`,
-            fix: manager.fix,
-            line: lineOf(instruction),
-          });
-        }
+    for (const instruction of dockerfile.instructionsOf('RUN')) {
+      const text = argumentText(instruction);
+      const mounts = flagValues(instruction, 'mount').join(' ');
+      for (const manager of MANAGERS) {
+        if (!manager.install.test(text) || manager.cleaned.test(text) || manager.cacheMount.test(mounts)) continue;
+        findings.push({
+          message: `${manager.name} installs packages but leaves its cache in the layer`,
+          fix: manager.fix,
+          line: lineOf(instruction),
+        });
       }
     }
     return findings;

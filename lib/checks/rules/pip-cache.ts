@@ -16,18 +16,15 @@ export class PipCacheRule implements IImageRule {
     // PIP_NO_CACHE_DIR set anywhere disables the cache for every pip run after it.
     if (/\bPIP_NO_CACHE_DIR\b/.test(dockerfile.ast.getInstructions().filter(i => ['ENV', 'ARG'].includes(keywordOf(i))).map(argumentText).join(' '))) return [];
     const findings: RuleFinding[] = [];
-    for (const stage of dockerfile.stages) {
-      for (const instruction of stage.instructions) {
-        if (keywordOf(instruction) !== 'RUN') continue;
-        const text = argumentText(instruction);
-        if (!PIP_INSTALL.test(text) || text.includes('--no-cache-dir')) continue;
-        if (flagValues(instruction, 'mount').some(m => /type=cache/.test(m))) continue;
-        findings.push({
-          message: `'${text.length > 80 ? text.slice(0, 77) + '...' : text}' keeps pip's download cache in the image layer`,
-          fix: 'add --no-cache-dir, or use RUN --mount=type=cache,target=/root/.cache/pip',
-          line: lineOf(instruction),
-        });
-      }
+    for (const instruction of dockerfile.instructionsOf('RUN')) {
+      const text = argumentText(instruction);
+      if (!PIP_INSTALL.test(text) || text.includes('--no-cache-dir')) continue;
+      if (flagValues(instruction, 'mount').some(m => /type=cache/.test(m))) continue;
+      findings.push({
+        message: `'${text.length > 80 ? text.slice(0, 77) + '...' : text}' keeps pip's download cache in the image layer`,
+        fix: 'add --no-cache-dir, or use RUN --mount=type=cache,target=/root/.cache/pip',
+        line: lineOf(instruction),
+      });
     }
     return findings;
   }
