@@ -4,6 +4,7 @@ import { IgnoreMode, Token, aws_ecr as ecr, aws_ecr_assets as ecr_assets } from 
 import { SourceImageOptions } from '../dockerfile/options';
 import { StagedSourceImage, stageSourceImage } from '../dockerfile/stage-source';
 import { invalidInput, requireResolved } from '../errors';
+import { checkEcrTag } from './ecr-tag';
 
 /**
  * Options for {@link ContainerImage.fromDockerfile}: what `DockerImageAssetOptions` and
@@ -146,7 +147,6 @@ export interface ContainerImageConfig {
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const ECR_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 /**
  * The image a {@link ContainerFunction} runs: built from a Dockerfile, or an existing ECR image.
@@ -284,10 +284,8 @@ class EcrImage extends ContainerImage {
       }
     } else if (value.includes(':') || value.includes('@')) {
       throw invalidInput(constructPath, `tagOrDigest '${value}' is neither a tag nor a sha256 digest`, "Pass only the tag ('1.2.3') or 'sha256:<64 hex>', not a full image reference.");
-    } else if (!ECR_TAG.test(value)) {
-      throw invalidInput(constructPath, `tag '${value}' is not a valid ECR tag`, 'Use 1 to 128 characters from [A-Za-z0-9._-], starting with a letter, digit or underscore.');
-    } else if (value.toLowerCase() === 'latest') {
-      throw invalidInput(constructPath, "tag 'latest' is mutable", 'Reference an immutable tag or the digest, so every deployment runs a known image.');
+    } else {
+      checkEcrTag(constructPath, value, 'tag', 'Reference an immutable tag or the digest, so every deployment runs a known image.');
     }
     return {
       repository: this.repository,

@@ -2,6 +2,7 @@ import { IgnoreMode, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../errors';
 import { contextIgnoreStrategy, readContextState } from './context-state';
+import { checkEcrTag } from './ecr-tag';
 import { findGitRoot, GitReader } from './git';
 
 /**
@@ -48,8 +49,6 @@ export const CI_SHA_VARIABLES = [
   'GIT_COMMIT',
 ];
 
-/** ECR's tag grammar. */
-const ECR_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const HEX_SHA = /^[0-9a-f]{7,64}$/;
 
 /** What the construct needs to resolve a tag for one image. @internal */
@@ -80,12 +79,7 @@ export function validateExplicitTag(path: string, tag: string, what: string): vo
   if (Token.isUnresolved(tag)) {
     throw invalidInput(path, `${what} is an unresolved token`, 'Pass a literal tag: it names the image at synth time.');
   }
-  if (!ECR_TAG.test(tag)) {
-    throw invalidInput(path, `${what} '${tag}' is not a valid ECR tag`, 'Use 1 to 128 characters from [A-Za-z0-9._-], starting with a letter, digit or underscore.');
-  }
-  if (tag.toLowerCase() === 'latest') {
-    throw invalidInput(path, `${what} 'latest' is mutable`, "Use an immutable tag such as a version ('1.2.3') or ImageTag.gitSha().");
-  }
+  checkEcrTag(path, tag, what, "Use an immutable tag such as a version ('1.2.3') or ImageTag.gitSha().");
 }
 
 /**
