@@ -20,6 +20,28 @@ export interface ContextState {
   readonly dirtyPaths: string[];
 }
 
+const STATES = new WeakMap<GitReader, Map<string, ContextState>>();
+
+/**
+ * The state of one build context, worked out once per app: functions that share a directory and its
+ * ignore options share the `.dockerignore` read and the walk over `git status`.
+ */
+export function contextStateOf(reader: GitReader, gitRoot: string, directory: string,
+  exclude: string[] = [], ignoreMode?: IgnoreMode, file = 'Dockerfile'): ContextState {
+  let states = STATES.get(reader);
+  if (!states) {
+    states = new Map();
+    STATES.set(reader, states);
+  }
+  const key = JSON.stringify([gitRoot, path.resolve(directory), exclude, ignoreMode ?? null, file]);
+  let state = states.get(key);
+  if (!state) {
+    state = readContextState(reader, gitRoot, directory, contextIgnoreStrategy(directory, exclude, ignoreMode, file));
+    states.set(key, state);
+  }
+  return state;
+}
+
 /**
  * Lists paths in the build context that differ from HEAD: modified or untracked files, and files git
  * ignores but Docker would still send (a locally built `dist/`, say), since the commit does not pin them.

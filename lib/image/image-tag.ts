@@ -1,7 +1,7 @@
 import { IgnoreMode, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../errors';
-import { contextIgnoreStrategy, readContextState } from './context-state';
+import { contextStateOf } from './context-state';
 import { checkEcrTag } from './ecr-tag';
 import { findGitRoot, GitReader } from './git';
 
@@ -145,8 +145,7 @@ class GitShaTag extends ImageTag {
 
     let dirtyPaths: string[] = [];
     if (gitRoot) {
-      const ignore = contextIgnoreStrategy(request.directory, request.exclude, request.ignoreMode, request.file);
-      dirtyPaths = readContextState(reader, gitRoot, request.directory, ignore).dirtyPaths;
+      dirtyPaths = contextStateOf(reader, gitRoot, request.directory, request.exclude, request.ignoreMode, request.file).dirtyPaths;
     }
     if (dirtyPaths.length > 0 && this.options.allowDirty === false) {
       const shown = dirtyPaths.slice(0, 5).join(', ') + (dirtyPaths.length > 5 ? `, and ${dirtyPaths.length - 5} more` : '');
