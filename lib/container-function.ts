@@ -8,7 +8,6 @@ import { recordImageFacts } from './image/image-facts';
 import { planImage } from './image/image-plan';
 import { ImageTag } from './image/image-tag';
 import { LazyImage, LazyImageCode } from './image/lazy-image-code';
-import { platformFor } from './image/platform';
 import { LAMBDA_IMAGE_SIZE_LIMIT, validateFunctionOptions } from './validate-function-options';
 
 /**
@@ -102,7 +101,7 @@ export class ContainerFunction extends lambda.DockerImageFunction {
       dockerfilePath: plan.config.directory ? path.join(plan.config.directory, plan.config.file!) : undefined,
       dockerfileText: plan.config.generatedDockerfile,
       contextDirectory: plan.config.directory,
-      platform: platformFor(plan.architecture).platformName,
+      platform: plan.platform.platformName,
       imageTag: delivered.imageTag,
       immutableTag: plan.tagPlan?.mode === 'copy',
       cmd: plan.config.cmd,

@@ -6,7 +6,7 @@ import { ImageCopier } from './image-copier';
 import { ImagePlan } from './image-plan';
 import { ImageRepository, addLambdaPullStatement } from './image-repository';
 import { TagPlan } from './image-tag';
-import { ArchitecturePlatform, platformFor } from './platform';
+import { ArchitecturePlatform } from './platform';
 
 /** Where a function's image ended up. */
 export interface DeliveredImage {
@@ -18,7 +18,7 @@ export interface DeliveredImage {
 
 /** Builds (or references) the function's image and returns where the function pulls it from. */
 export function deliverImage(fn: lambda.Function, plan: ImagePlan, repository: ecr.IRepository | undefined): DeliveredImage {
-  const platform = platformFor(plan.architecture);
+  const platform = plan.platform;
   if (!plan.tagPlan) return useEcrImage(plan.config);
   const asset = buildImageAsset(fn, plan.config, platform);
   // Same metadata as DockerImageCode.fromImageAsset, so `sam local invoke` can build and run it.

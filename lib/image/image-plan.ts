@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { invalidInput } from '../errors';
 import { ContainerImage, ContainerImageConfig } from './container-image';
 import { ImageTag, TagPlan } from './image-tag';
+import { ArchitecturePlatform, platformFor } from './platform';
 
 /** What a function's image props resolve to, before any construct exists. */
 export interface ImagePlan {
@@ -10,6 +11,8 @@ export interface ImagePlan {
   /** Present for built images. */
   readonly tagPlan?: TagPlan;
   readonly architecture: lambda.Architecture;
+  /** The platform the image is built and copied for, which follows `architecture`. */
+  readonly platform: ArchitecturePlatform;
 }
 
 /** The image-related props of a ContainerFunction. */
@@ -46,5 +49,6 @@ export function planImage(scope: IConstruct, constructPath: string, props: Image
     }
   }
   // Always explicit: the image's platform follows it, so a laptop's architecture never leaks in.
-  return { config, tagPlan, architecture: props.architecture ?? lambda.Architecture.X86_64 };
+  const architecture = props.architecture ?? lambda.Architecture.X86_64;
+  return { config, tagPlan, architecture, platform: platformFor(architecture) };
 }

@@ -8,10 +8,19 @@ export interface ArchitecturePlatform {
   readonly imageArch: string;
 }
 
+const AMD64: ArchitecturePlatform = { platform: ecr_assets.Platform.LINUX_AMD64, platformName: 'linux/amd64', imageArch: 'amd64' };
+const ARM64: ArchitecturePlatform = { platform: ecr_assets.Platform.LINUX_ARM64, platformName: 'linux/arm64', imageArch: 'arm64' };
+
+/** The platform for a Lambda architecture name (`x86_64`, `arm64`, any case); undefined for others. */
+export function platformForName(architecture: string): ArchitecturePlatform | undefined {
+  switch (architecture.toLowerCase()) {
+    case lambda.Architecture.X86_64.name: return AMD64;
+    case lambda.Architecture.ARM_64.name: return ARM64;
+    default: return undefined;
+  }
+}
+
 /** Maps a Lambda architecture to the platform its image must be built for; there is no other choice. */
 export function platformFor(architecture: lambda.Architecture): ArchitecturePlatform {
-  if (architecture.name === lambda.Architecture.ARM_64.name) {
-    return { platform: ecr_assets.Platform.LINUX_ARM64, platformName: 'linux/arm64', imageArch: 'arm64' };
-  }
-  return { platform: ecr_assets.Platform.LINUX_AMD64, platformName: 'linux/amd64', imageArch: 'amd64' };
+  return platformForName(architecture.name) ?? AMD64;
 }

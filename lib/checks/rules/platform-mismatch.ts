@@ -1,3 +1,4 @@
+import { platformForName } from '../../image/platform';
 import { lineOf } from '../dockerfile-model';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject, SubjectKind } from '../subject';
@@ -10,7 +11,7 @@ export class PlatformMismatchRule implements IImageRule {
 
   public check(subject: ImageSubject): RuleFinding[] {
     if (subject.kind !== SubjectKind.FUNCTION || !subject.architecture) return [];
-    const expected = platformFor(subject.architecture);
+    const expected = platformForName(subject.architecture)?.platformName;
     if (!expected) return [];
     const findings: RuleFinding[] = [];
     const fix = `build for ${expected} (platform: Platform.${expected === 'linux/arm64' ? 'LINUX_ARM64' : 'LINUX_AMD64'}) or change the function architecture`;
@@ -31,14 +32,6 @@ export class PlatformMismatchRule implements IImageRule {
     }
     return findings;
   }
-}
-
-/** Docker platform for a Lambda architecture name. */
-export function platformFor(architecture: string): string | undefined {
-  const name = architecture.toLowerCase();
-  if (name === 'arm64') return 'linux/arm64';
-  if (name === 'x86_64') return 'linux/amd64';
-  return undefined;
 }
 
 /** `linux/arm64/v8` → `linux/arm64`; `amd64` → `linux/amd64`. */
