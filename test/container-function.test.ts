@@ -202,6 +202,12 @@ describe('options', () => {
     expect(fn.repository).toBe(repository);
   });
 
+  test.each([0, -1, 2.5])('ImageRepository refuses maxTaggedImages %p, naming its path and the fix', count => {
+    const stack = new Stack(new App(), 'S');
+    expect(() => new ImageRepository(stack, 'Images', { maxTaggedImages: count }))
+      .toThrow(`S/Images: maxTaggedImages ${count} must be a positive integer. Pass how many images to keep, e.g. 50.`);
+  });
+
   test('a plain ecr.Repository gets the Lambda pull statement but no push restriction', () => {
     const app = new App();
     const stack = new Stack(app, 'S');
