@@ -63,12 +63,8 @@ function copyToTag(fn: lambda.Function, asset: ecr_assets.DockerImageAsset, plan
 
   const copier = ImageCopier.forStack(fn);
   copier.allow(asset.repository, destination);
-  if (destination instanceof ImageRepository) {
-    destination.restrictPushesTo(copier.role);
-    destination.grantLambdaPull();
-  } else {
-    grantLambdaPullOnce(destination);
-  }
+  if (destination instanceof ImageRepository) destination.restrictPushesTo(copier.role);
+  addLambdaPullStatement(destination);
 
   const guard = new CustomResource(fn, `TagGuard-${tag}`, {
     serviceToken: copier.guardProvider.serviceToken,
@@ -103,7 +99,7 @@ function useAssetTag(asset: ecr_assets.DockerImageAsset): DeliveredImage {
 /** Points the function at an existing image. */
 function useEcrImage(config: ContainerImageConfig): DeliveredImage {
   const repository = config.repository!;
-  grantLambdaPullOnce(repository);
+  addLambdaPullStatement(repository);
   return { imageUri: repository.repositoryUriForTagOrDigest(config.tagOrDigest!), imageTag: config.tagOrDigest!, repository };
 }
 
@@ -116,12 +112,6 @@ function tagPrefix(fn: Construct): string {
   return `${readable.slice(0, 38).replace(/-+$/, '')}-${Names.uniqueId(fn).slice(-8).toLowerCase()}`.replace(/^-/, 'fn-');
 }
 
-const PULL_GRANTED = new WeakSet<ecr.IRepository>();
-function grantLambdaPullOnce(repository: ecr.IRepository): void {
-  if (PULL_GRANTED.has(repository)) return;
-  PULL_GRANTED.add(repository);
-  addLambdaPullStatement(repository);
-}
 
 const CLAIMS = new WeakMap<ecr.IRepository, Map<string, { hash: string; path: string }>>();
 /** One tag, one image: two functions may share a tag only when they build the very same asset. */

@@ -49,7 +49,6 @@ export class ImageRepository extends ecr.Repository {
   }
 
   private pushRestricted = false;
-  private pullGranted = false;
 
   constructor(scope: Construct, id: string, props: ImageRepositoryProps = {}) {
     const maxTaggedImages = props.maxTaggedImages ?? 50;
@@ -97,16 +96,21 @@ export class ImageRepository extends ecr.Repository {
 
   /** Lets Lambda functions of this account pull (and nothing else). */
   public grantLambdaPull(): void {
-    if (this.pullGranted) return;
-    this.pullGranted = true;
     addLambdaPullStatement(this);
   }
 }
 
 const SHARED_ID = 'ContainerFunctionImages';
 
-/** Adds the repository-policy statement Lambda needs to pull, limited to this account's functions. */
+const PULL_GRANTED = new WeakSet<ecr.IRepository>();
+
+/**
+ * Adds the repository-policy statement Lambda needs to pull, limited to this account's functions;
+ * once per repository, however many functions pull from it.
+ */
 export function addLambdaPullStatement(repository: ecr.IRepository): void {
+  if (PULL_GRANTED.has(repository)) return;
+  PULL_GRANTED.add(repository);
   const stack = Stack.of(repository);
   repository.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'LambdaPullsForThisAccount',
