@@ -70,8 +70,6 @@ export interface TagPlan {
   readonly mode: 'copy' | 'asset';
   readonly version?: string;
   readonly dirty?: boolean;
-  readonly dirtyPaths?: string[];
-  readonly source?: string;
 }
 
 /** Validates a tag against ECR's rules and refuses the mutable `latest`. @internal */
@@ -115,7 +113,7 @@ class ExplicitTag extends ImageTag {
 
   public _plan(request: TagRequest): TagPlan {
     validateExplicitTag(request.path, this.tag, 'ImageTag.of()');
-    return { mode: 'copy', version: this.tag, dirty: false, source: 'explicit' };
+    return { mode: 'copy', version: this.tag, dirty: false };
   }
 }
 
@@ -152,7 +150,7 @@ class GitShaTag extends ImageTag {
       throw invalidInput(path, `the build context ${request.directory} has changes the commit does not pin (${shown}) and allowDirty is false`,
         'Commit or remove them (or exclude them from the context), or allow dirty builds.');
     }
-    return { mode: 'copy', version: sha.slice(0, length), dirty: dirtyPaths.length > 0, dirtyPaths, source };
+    return { mode: 'copy', version: sha.slice(0, length), dirty: dirtyPaths.length > 0 };
   }
 
   private findSha(request: TagRequest, gitRoot: string | undefined, reader: GitReader): { sha: string; source: string } {
