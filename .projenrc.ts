@@ -22,7 +22,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   libdir: 'lib',
 
   deps: ['cdk-ecr-deployment@^4.2.65'],
-  bundledDeps: ['dockerfile-ast', '@balena/dockerignore', 'commander'],
+  // The CLI (lib/cli, lib/measure, lib/local) ships in the package: its npm dependencies are bundled.
+  bundledDeps: ['dockerfile-ast', '@balena/dockerignore', 'commander', 'listr2', '@aws-cdk/cloud-assembly-api', '@aws-cdk/cloud-assembly-schema'],
   devDeps: [
     'aws-cdk@^2',
     'typescript@~6.0.3',
@@ -31,7 +32,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     '@aws-sdk/client-ecr@^3',
     'aws-sdk-client-mock@^4',
-    '@aws-cdk/cloud-assembly-schema',
+    '@aws-sdk/client-lambda@^3',
+    '@aws-cdk/cdk-assets-lib',
   ],
 
   publishToPypi: { distName: 'cdk-container-function', module: 'cdk_container_function' },
@@ -77,12 +79,20 @@ for (const name of ['synth', 'images', 'checks']) {
   // --prefer-ts-exts: run the sources, not jsii's compiled .js beside them (which may be stale).
   project.addTask(`bench:${name}`, { exec: `ts-node --prefer-ts-exts --project test/tsconfig.json bench/${name}.ts`, receiveArgs: true });
 }
-// Prints the Dockerfile ContainerImage.fromSource generates, without synthesizing: npm run dockerfile -- <dir> --base ... --handler ...
-project.addTask('dockerfile', {
-  exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json lib/cli/print-dockerfile.ts',
+// The package's one CLI, run from the sources inside this repository: npm run cli -- dockerfile <dir> --base ... --handler ...
+project.addTask('cli', {
+  exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json lib/cli/main.ts',
   receiveArgs: true,
 });
-project.addBins({ 'cdk-container-function-dockerfile': 'lib/cli/print-dockerfile.js' });
+project.addTask('dockerfile', {
+  exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json lib/cli/main.ts dockerfile',
+  receiveArgs: true,
+});
+// `cdk-container-function-dockerfile` is the earlier name of `cdk-container-function dockerfile`, kept as an alias.
+project.addBins({
+  'cdk-container-function': 'lib/cli/main.js',
+  'cdk-container-function-dockerfile': 'lib/cli/print-dockerfile.js',
+});
 // Real-Docker suite: the same tests as `npm test` runs, but an absent engine is a failure, not a skip.
 project.addTask('test:integ', {
   exec: 'jest --ci --runInBand test/integ',
