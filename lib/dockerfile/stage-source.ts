@@ -1,17 +1,20 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
+import { copyContext } from './copy-context';
 import { excludedBy } from './dockerignore';
 import { generate, secretLookingVariables } from './generator';
 import { validateHandler } from './handler';
 import { detectProject } from './manifests';
 import { SourceImageOptions } from './options';
+import { makeStagingDirectory, removeStagingDirectory } from './staging-directory';
 
 /** A source directory made ready for `docker build`: filtered copy + generated Dockerfile. Internal. */
 export interface StagedSourceImage {
-  /** A fresh directory under os.tmpdir() (named from the content hash) holding the build context. Never the user's directory. */
+  /**
+   * A fresh private directory (see staging-directory.ts) holding the build context, never the user's directory. Copied on
+   * first read: callers that only want the Dockerfile text (`generatedDockerfile`) copy nothing.
+   */
   readonly directory: string;
   /** Dockerfile name inside `directory`. */
   readonly file: string;
@@ -25,8 +28,6 @@ export interface StagedSourceImage {
   readonly warnings: { id: string; message: string }[];
 }
 
-/** Bumped when the staging layout changes, so old staged directories are not reused. */
-const STAGING_VERSION = '1';
 const WARN = 'cdk-container-function:';
 
 /**
@@ -34,14 +35,18 @@ const WARN = 'cdk-container-function:';
  * of the source with it. Errors start with the construct path and say the fix.
  */
 export function stageSourceImage(constructPath: string, directory: string, options: SourceImageOptions): StagedSourceImage {
+  return withPath(constructPath, () => stage(constructPath, directory, options));
+}
+
+function withPath<T>(constructPath: string, fn: () => T): T {
   try {
-    return stage(directory, options);
+    return fn();
   } catch (e) {
     throw new Error(`${constructPath}: ${(e as Error).message}`);
   }
 }
 
-function stage(directory: string, options: SourceImageOptions): StagedSourceImage {
+function stage(constructPath: string, directory: string, options: SourceImageOptions): StagedSourceImage {
   if (Token.isUnresolved(directory)) {
     throw new Error('the source directory is an unresolved token. Pass a literal path known at synth time.');
   }
@@ -71,10 +76,12 @@ function stage(directory: string, options: SourceImageOptions): StagedSourceImag
   const warnings: { id: string; message: string }[] = [];
   const secrets = options.buildSecrets ?? [];
   const buildSecrets: { [id: string]: string } = {};
+  const realAbs = fs.realpathSync(abs);
   for (const s of secrets) {
     const src = path.resolve(s.src);
-    const rel = path.relative(abs, src);
-    if (!rel.startsWith('..') && !path.isAbsolute(rel) && !isExcluded(rel.split(path.sep).join('/'))) {
+    // Compared by real path: a secret reached through a link (or a link to it) is still the same file.
+    const rel = path.relative(realAbs, realPathOf(src));
+    if (rel.split(path.sep)[0] !== '..' && !path.isAbsolute(rel) && !isExcluded(rel.split(path.sep).join('/'))) {
       throw new Error(`build secret "${s.id}" (${s.src}) is inside the source directory and would be sent with the build context. `
         + 'Move it out of the directory or add it to the exclude option.');
     }
@@ -116,9 +123,14 @@ function stage(directory: string, options: SourceImageOptions): StagedSourceImag
     });
   }
 
-  const dir = copyToStaging(abs, exclude, isExcluded, files.dockerfile, files.dockerignore);
+  let staged: string | undefined;
   return {
-    directory: dir,
+    get directory(): string {
+      if (staged === undefined) {
+        staged = withPath(constructPath, () => copyToStaging(abs, directory, exclude, isExcluded, files.dockerfile, files.dockerignore));
+      }
+      return staged;
+    },
     file: 'Dockerfile',
     dockerfile: files.dockerfile,
     dockerignore: files.dockerignore,
@@ -131,61 +143,34 @@ function handlerExample(family: string): string {
   return { python: 'app.lambda_handler', nodejs: 'index.handler', java: 'com.example.Handler::handleRequest' }[family] ?? 'bootstrap';
 }
 
-/**
- * Copies the files Docker would send (the .dockerignore applied) into a temporary directory,
- * hashing them on the way, then moves it to a name derived from the hash: the same source and
- * options always stage to the same directory, which is reused when it already exists.
- */
-function copyToStaging(src: string, exclude: string[], isExcluded: (p: string) => boolean, dockerfile: string, dockerignore: string): string {
-  const hash = crypto.createHash('sha256');
-  hash.update(`ccf-staging:${STAGING_VERSION}\0${dockerfile}\0${dockerignore}\0`);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-staging-'));
-  // Without negations an excluded directory cannot contain included files, so it need not be walked.
-  const canPrune = !exclude.some(p => p.trim().startsWith('!'));
-
-  const walk = (rel: string, depth: number) => {
-    if (depth > 64) throw new Error(`${rel} is nested too deep (a symlink loop?). Exclude it.`);
-    const entries = fs.readdirSync(path.join(src, rel)).sort();
-    for (const name of entries) {
-      const relPath = rel ? `${rel}/${name}` : name;
-      const from = path.join(src, relPath);
-      const st = fs.statSync(from); // follows symlinks: the staged context holds real files
-      const excluded = isExcluded(relPath);
-      if (st.isDirectory()) {
-        if (excluded && canPrune) continue;
-        walk(relPath, depth + 1);
-      } else if (st.isFile() && !excluded) {
-        if (relPath === 'Dockerfile' || relPath === '.dockerignore') continue; // replaced by the generated ones
-        const data = fs.readFileSync(from);
-        // eslint-disable-next-line no-bitwise
-        const exec = (st.mode & 0o111) !== 0;
-        hash.update(`${relPath}\0${exec ? 'x' : '-'}\0${data.length}\0`).update(data);
-        const to = path.join(tmp, relPath);
-        fs.mkdirSync(path.dirname(to), { recursive: true });
-        fs.writeFileSync(to, data, { mode: exec ? 0o755 : 0o644 });
-      }
-    }
-  };
+/** The real path of a file, or its resolved path when it does not exist (yet). */
+function realPathOf(file: string): string {
   try {
-    walk('', 0);
-    fs.writeFileSync(path.join(tmp, 'Dockerfile'), dockerfile);
-    fs.writeFileSync(path.join(tmp, '.dockerignore'), dockerignore);
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/** Copies the files Docker would send (the .dockerignore applied) into a fresh private directory, with the generated files. */
+function copyToStaging(src: string, displaySource: string, exclude: string[], isExcluded: (p: string) => boolean,
+  dockerfile: string, dockerignore: string): string {
+  const dir = makeStagingDirectory();
+  try {
+    copyContext({
+      source: src,
+      displaySource,
+      destination: dir,
+      isExcluded,
+      // Without negations an excluded directory cannot contain included files, so it need not be walked.
+      canPrune: !exclude.some(p => p.trim().startsWith('!')),
+      replaced: ['Dockerfile', '.dockerignore'],
+    });
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
+    fs.writeFileSync(path.join(dir, '.dockerignore'), dockerignore);
   } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    removeStagingDirectory(dir);
     throw e;
   }
-  const dest = path.join(os.tmpdir(), `ccf-source-${hash.digest('hex').slice(0, 24)}`);
-  if (fs.existsSync(path.join(dest, 'Dockerfile'))) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    return dest;
-  }
-  fs.rmSync(dest, { recursive: true, force: true });
-  try {
-    fs.renameSync(tmp, dest);
-  } catch (e) {
-    // Another process staged the same content first.
-    fs.rmSync(tmp, { recursive: true, force: true });
-    if (!fs.existsSync(path.join(dest, 'Dockerfile'))) throw e;
-  }
-  return dest;
+  return dir;
 }

