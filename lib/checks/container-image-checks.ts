@@ -23,7 +23,9 @@ import { RepositoryScanOnPushRule } from './rules/repository-scan-on-push';
 import { ShellFormCommandRule } from './rules/shell-form-command';
 import { UnpinnedBaseImageRule } from './rules/unpinned-base-image';
 import { SizeEstimator } from './size-estimate';
+import { ImageSubject } from './subject';
 import { addSuppression, recordInTemplate, suppressionsOn } from './suppressions';
+import { measureRequested, SynthMeasurer } from '../measure/synth-measurer';
 
 /** Options of the ContainerImageChecks Aspect. */
 export interface ContainerImageChecksProps {
@@ -109,6 +111,7 @@ export class ContainerImageChecks implements IAspect {
   private readonly estimator = new SizeEstimator();
   private readonly collected: Finding[] = [];
   private discovery?: SubjectDiscovery;
+  private measurer?: SynthMeasurer;
   /** Constructs already checked: a forced re-synth (as assertions do) must not report twice. */
   private readonly visited = new WeakSet<IConstruct>();
   private finished = false;
@@ -137,6 +140,7 @@ export class ContainerImageChecks implements IAspect {
       if (!subject) return;
       subject._useSizeEstimator((s, dockerfile) => s.contextDirectory === undefined ? undefined
         : this.estimator.estimate(dockerfile, this.estimator.list(s.contextDirectory, s.contextIgnorePatterns)));
+      this.measure(subject);
       for (const finding of this.engine.run(subject)) {
         CheckEngine.report(finding);
         this.collected.push(finding);
@@ -152,7 +156,19 @@ export class ContainerImageChecks implements IAspect {
     this.raisePriority(root);
     // Index the whole tree: a function and the asset it uses may sit under different scopes.
     this.discovery = new SubjectDiscovery(root.node.root, { defaultMaxImageSizeBytes: this.defaultMaxImageSizeBytes });
+    // Measured sizes are opt-in (context cdk-container-function:measure=true or CDK_CONTAINER_FUNCTION_MEASURE=1).
+    this.measurer = new SynthMeasurer(measureRequested(root));
     root.node.addValidation({ validate: () => { this.finish(root); return []; } });
+  }
+
+  /** Gives a function built from an image asset of the app its measurement (when measuring) and a report row. */
+  private measure(subject: ImageSubject): void {
+    const asset = this.discovery!.imageAssetOf(subject);
+    if (!asset) return;
+    const measurement = this.measurer!.measure({
+      construct: subject.construct, asset, estimatedBytes: subject._estimatedSizeBytes(), budgetBytes: subject.maxImageSizeBytes,
+    });
+    if (measurement) subject._useMeasurement(measurement);
   }
 
   /**
@@ -181,6 +197,8 @@ export class ContainerImageChecks implements IAspect {
       }
     }
     if (this.findingsFile) this.writeFindings(root);
+    const outdir = (Stage.isStage(root) ? root : Stage.of(root))?.outdir;
+    if (outdir) this.measurer?.writeReport(outdir);
   }
 
   private writeFindings(root: IConstruct): void {

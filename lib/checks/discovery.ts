@@ -43,6 +43,13 @@ export class SubjectDiscovery {
     return undefined;
   }
 
+  /** The image asset a function subject is built from, if the app builds it (what measuring at synth builds). */
+  public imageAssetOf(subject: ImageSubject): DockerImageAsset | undefined {
+    if (subject.kind !== SubjectKind.FUNCTION) return undefined;
+    const recorded = (imageFactsOf(subject.construct) as { imageAsset?: DockerImageAsset } | undefined)?.imageAsset;
+    return recorded ?? this.assetOf(subject.construct, subject.imageUri);
+  }
+
   private functionSubject(cfn: CfnFunction): ImageSubject | undefined {
     if (cfn.packageType !== 'Image') return undefined;
     const owner = ownerOf(cfn);

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ParsedDockerfile } from './dockerfile-model';
 import { SizeEstimator } from './size-estimate';
+import type { ImageMeasurement } from '../measure/measurement';
 
 /** What a subject of the checks is. */
 export enum SubjectKind {
@@ -195,6 +196,7 @@ export class ImageSubject {
   private parsed?: ParsedDockerfile | null;
   private sizeBytes?: number | null;
   private sizeEstimator?: (subject: ImageSubject, dockerfile: ParsedDockerfile) => number | undefined;
+  private measurement?: ImageMeasurement;
 
   constructor(props: ImageSubjectProps) {
     this.kind = props.kind;
@@ -237,6 +239,23 @@ export class ImageSubject {
   public _useSizeEstimator(estimator: (subject: ImageSubject, dockerfile: ParsedDockerfile) => number | undefined): void {
     this.sizeEstimator = estimator;
     this.sizeBytes = undefined;
+  }
+
+  /**
+   * Sets the measurement of the built image (ContainerImageChecks with measuring on); its size wins over
+   * `measuredSizeBytes`, and its layers name what to cut.
+   * @internal
+   */
+  public _useMeasurement(measurement: ImageMeasurement): void {
+    this.measurement = measurement;
+  }
+
+  /**
+   * The measurement of the built image, if one was made.
+   * @internal
+   */
+  public _measurement(): ImageMeasurement | undefined {
+    return this.measurement;
   }
 
   /**

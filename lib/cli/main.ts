@@ -4,6 +4,7 @@
 // registers itself here with one line.
 import { Command } from 'commander';
 import { configureDockerfileCommand } from './commands/dockerfile';
+import { configureMeasureCommand } from './commands/measure';
 
 /** Builds the program; tests call `program.parseAsync([...], { from: 'user' })`. */
 export function createProgram(): Command {
@@ -14,6 +15,7 @@ export function createProgram(): Command {
     // Exit codes: 0 success, 1 a finding or a function error (per subcommand), 2 usage or tool errors.
     .exitOverride(err => { process.exit(err.exitCode === 1 && err.code.startsWith('commander.') ? 2 : err.exitCode); });
   configureDockerfileCommand(program.command('dockerfile'));
+  configureMeasureCommand(program.command('measure'));
   return program;
 }
 

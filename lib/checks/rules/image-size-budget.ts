@@ -1,3 +1,4 @@
+import { sizeOf } from '../image-size';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { formatMegabytes } from '../size-estimate';
 import { LAMBDA_IMAGE_LIMIT_BYTES } from '../size-limits';
@@ -16,15 +17,10 @@ export class ImageSizeBudgetRule implements IImageRule {
     // Over a budget at or above Lambda's limit, CCF011 (an error) already says it.
     if (!size || size.bytes <= budget || (budget >= LAMBDA_IMAGE_LIMIT_BYTES && size.bytes > LAMBDA_IMAGE_LIMIT_BYTES)) return [];
     return [{
-      message: `image ${size.label} ${formatMegabytes(size.bytes)} is over its budget of ${formatMegabytes(budget)}`,
-      fix: 'exclude what the image does not need (.dockerignore, exclude, narrower COPY) or raise maxImageSize',
+      message: `image ${size.label} ${formatMegabytes(size.bytes)} is over its budget of ${formatMegabytes(budget)}${size.layersText}`,
+      fix: size.layersText
+        ? 'cut the largest layers (fewer packages, --no-cache-dir, delete in the same RUN that writes), exclude what the image does not need, or raise maxImageSize'
+        : 'exclude what the image does not need (.dockerignore, exclude, narrower COPY) or raise maxImageSize',
     }];
   }
-}
-
-/** The measured size when known, else the static lower bound. */
-export function sizeOf(subject: ImageSubject): { bytes: number; label: string } | undefined {
-  if (subject.measuredSizeBytes !== undefined) return { bytes: subject.measuredSizeBytes, label: 'measured' };
-  const estimate = subject._estimatedSizeBytes();
-  return estimate === undefined ? undefined : { bytes: estimate, label: 'estimated ≥' };
 }

@@ -1,8 +1,8 @@
+import { sizeOf } from '../image-size';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { formatMegabytes } from '../size-estimate';
-import { ImageSubject, SubjectKind } from '../subject';
-import { sizeOf } from './image-size-budget';
 import { LAMBDA_IMAGE_LIMIT_BYTES } from '../size-limits';
+import { ImageSubject, SubjectKind } from '../subject';
 
 /** CCF011: the image exceeds Lambda's 10 GB limit, so the function cannot be created. */
 export class LambdaImageSizeLimitRule implements IImageRule {
@@ -15,7 +15,7 @@ export class LambdaImageSizeLimitRule implements IImageRule {
     const size = sizeOf(subject);
     if (!size || size.bytes <= LAMBDA_IMAGE_LIMIT_BYTES) return [];
     return [{
-      message: `image ${size.label} ${formatMegabytes(size.bytes)} is over Lambda's 10 GB limit for container images`,
+      message: `image ${size.label} ${formatMegabytes(size.bytes)} is over Lambda's 10 GB limit for container images${size.layersText}`,
       fix: 'remove data from the image (.dockerignore, exclude, narrower COPY) and load it at run time from S3 or EFS',
     }];
   }

@@ -1,0 +1,106 @@
+// Which Dockerfile line made each entry of an image's history. BuildKit leaves every layer id `<missing>` in
+// `docker history`, so ids cannot be matched; what is there is the order of the entries and the instruction text
+// (`RUN |1 A=b /bin/sh -c … # buildkit`, `COPY x /y # buildkit`, `ENV K=v`; the legacy builder writes
+// `/bin/sh -c #(nop)  CMD …` and `/bin/sh -c …` for RUN). The built stage's chain of instructions is matched
+// against the newest entries by keyword, from the end; older entries belong to the base image.
+import { DockerfileParser, From, Instruction } from 'dockerfile-ast';
+
+/** One instruction of the stages the image is made of. */
+export interface BuiltInstruction {
+  readonly keyword: string;
+  /** 1-based line where the instruction starts. */
+  readonly line: number;
+  /** Stage name (`AS name`), if any. */
+  readonly stage?: string;
+}
+
+export interface BuildPlan {
+  /** Instructions that add history entries to the image: the built stage and the stages it is `FROM`, in order. */
+  readonly instructions: BuiltInstruction[];
+  /** The image the chain starts `FROM` (variables expanded), e.g. `public.ecr.aws/lambda/python:3.12`, or `scratch`. */
+  readonly baseImage?: string;
+}
+
+/** The build plan of a Dockerfile for a target stage (the last stage without one). */
+export function buildPlanOf(dockerfileText: string, options: { buildArgs?: { [key: string]: string }; target?: string } = {}): BuildPlan {
+  const ast = DockerfileParser.parse(dockerfileText);
+  const stages: { name?: string; from: From; instructions: Instruction[]; parent?: number }[] = [];
+  for (const instruction of ast.getInstructions()) {
+    if (instruction instanceof From) {
+      const name = instruction.getBuildStage()?.toLowerCase();
+      const image = instruction.getImageName()?.toLowerCase();
+      const parent = image === undefined ? -1 : stages.map(s => s.name).lastIndexOf(image);
+      stages.push({ name, from: instruction, instructions: [], parent: parent >= 0 ? parent : undefined });
+    } else if (stages.length > 0) {
+      stages[stages.length - 1].instructions.push(instruction);
+    }
+  }
+  if (stages.length === 0) return { instructions: [] };
+  const wanted = options.target?.toLowerCase();
+  let index = wanted !== undefined ? stages.findIndex(s => s.name === wanted) : stages.length - 1;
+  if (index < 0) index = stages.length - 1;
+  const chain: typeof stages = [];
+  for (let i: number | undefined = index; i !== undefined; i = stages[i].parent) chain.unshift(stages[i]);
+  const instructions = chain.flatMap(stage => stage.instructions.map(instruction => ({
+    keyword: instruction.getKeyword().toUpperCase(),
+    line: instruction.getRange().start.line + 1,
+    stage: stage.name,
+  })));
+  return { instructions, baseImage: expandImage(ast, chain[0].from, options.buildArgs ?? {}) };
+}
+
+/** The Dockerfile keyword an entry of `docker history` was made by, or undefined when the text does not say. */
+export function historyKeyword(createdBy: string): string | undefined {
+  let text = createdBy.trim();
+  const nop = /^\/bin\/sh -c #\(nop\)\s+/.exec(text);
+  if (nop) text = text.slice(nop[0].length);
+  else if (/^(\|\d+ .*)?\/bin\/sh -c /.test(text) || /^\|\d+ /.test(text)) return 'RUN'; // legacy builder's RUN
+  const word = /^([A-Za-z]+)(\s|$)/.exec(text)?.[1].toUpperCase();
+  return word && KEYWORDS.has(word) ? word : undefined;
+}
+
+/**
+ * For each history entry (oldest first), the instruction that made it, matching keywords from the newest entry
+ * backwards. An entry with no instruction (ONBUILD triggers of a base, or an unreadable text) is skipped; so is an
+ * instruction without an entry.
+ */
+export function attributeHistory(createdBy: string[], instructions: BuiltInstruction[]): (BuiltInstruction | undefined)[] {
+  const result: (BuiltInstruction | undefined)[] = createdBy.map(() => undefined);
+  let i = instructions.length - 1;
+  let h = createdBy.length - 1;
+  while (i >= 0 && h >= 0) {
+    const keyword = historyKeyword(createdBy[h]);
+    if (keyword === instructions[i].keyword) {
+      result[h--] = instructions[i--];
+    } else if (i > 0 && keyword === instructions[i - 1].keyword) {
+      i--; // this instruction left no entry
+    } else {
+      h--; // this entry came from no instruction of ours
+    }
+  }
+  return result;
+}
+
+/** Shows a history entry's text the way it was written: without BuildKit's marker, the ARG prefix and `#(nop)`. */
+export function instructionText(createdBy: string): string {
+  let text = createdBy.trim().replace(/\s+# buildkit$/, '').replace(/^\/bin\/sh -c #\(nop\)\s+/, '');
+  text = text.replace(/^RUN \|\d+(?: [^ =]+=\S*)* /, 'RUN ').replace(/^\|\d+(?: [^ =]+=\S*)* /, '');
+  if (text.startsWith('RUN /bin/sh -c ')) text = `RUN ${text.slice('RUN /bin/sh -c '.length)}`;
+  else if (text.startsWith('/bin/sh -c ')) text = `RUN ${text.slice('/bin/sh -c '.length)}`;
+  return text;
+}
+
+const KEYWORDS = new Set(['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'MAINTAINER',
+  'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
+
+function expandImage(ast: ReturnType<typeof DockerfileParser.parse>, from: From, buildArgs: { [key: string]: string }): string | undefined {
+  const image = from.getImage();
+  if (!image) return undefined;
+  const line = from.getRange().start.line;
+  return image.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced?: string, bare?: string) => {
+    const name = (braced ?? bare)!;
+    if (typeof buildArgs[name] === 'string') return buildArgs[name];
+    const value = ast.resolveVariable(name, line);
+    return typeof value === 'string' ? value : all;
+  });
+}

@@ -1,0 +1,147 @@
+// The measurement report: `container-images.json` (per image: functions, asset hash, tag, measured and estimated
+// bytes, budget, base / own / reclaimable bytes, layers) and the same rows as a markdown table a CI job can post on a
+// pull request, or as a plain text table for the terminal. Written at synth into the cloud assembly, printed by
+// `cdk-container-function measure`.
+import * as fs from 'fs';
+import * as path from 'path';
+import { describeLayer, ImageMeasurement, largestLayers, MeasuredLayer } from './measurement';
+
+export const REPORT_FILE = 'container-images.json';
+export const MARKDOWN_FILE = 'container-images.md';
+
+export interface ImageReportEntry {
+  /** Construct paths of the functions that run the image (empty for an image no function uses). */
+  readonly functions: string[];
+  readonly assetHash: string;
+  /** The tag the asset is published under. */
+  readonly tag?: string;
+  /** Dockerfile name within the asset (for the layer lines). */
+  readonly dockerfile?: string;
+  readonly measuredBytes?: number;
+  /** The static lower bound of the checks (context bytes the final stage copies). */
+  readonly estimatedBytes?: number;
+  readonly budgetBytes?: number;
+  readonly baseImage?: string;
+  readonly baseBytes?: number;
+  readonly ownBytes?: number;
+  readonly reclaimableBytes?: number;
+  readonly layers?: MeasuredLayer[];
+  /** measured: built and measured now; cached: from the cache; estimated: not measured; failed: the build failed. */
+  readonly status: 'measured' | 'cached' | 'estimated' | 'failed';
+  /** Why an image is not measured (no engine, a build error). */
+  readonly error?: string;
+}
+
+export interface ImageReport {
+  readonly version: 1;
+  readonly images: ImageReportEntry[];
+}
+
+/** One entry from what is known about an image. */
+export interface ReportEntryProps {
+  readonly functions: string[];
+  readonly assetHash: string;
+  readonly tag?: string;
+  readonly dockerfile?: string;
+  readonly estimatedBytes?: number;
+  readonly budgetBytes?: number;
+  readonly measurement?: ImageMeasurement;
+  readonly cached?: boolean;
+  readonly error?: string;
+}
+
+export function reportEntry(props: ReportEntryProps): ImageReportEntry {
+  const m = props.measurement;
+  return {
+    functions: props.functions,
+    assetHash: props.assetHash,
+    tag: props.tag,
+    dockerfile: props.dockerfile,
+    measuredBytes: m?.sizeBytes,
+    estimatedBytes: props.estimatedBytes,
+    budgetBytes: props.budgetBytes,
+    baseImage: m?.baseImage,
+    baseBytes: m?.baseBytes,
+    ownBytes: m?.ownBytes,
+    reclaimableBytes: m?.reclaimableBytes,
+    layers: m?.layers,
+    status: m ? (props.cached ? 'cached' : 'measured') : props.error ? 'failed' : 'estimated',
+    error: props.error,
+  };
+}
+
+/** True when the image's size (measured, else estimated) is over its budget. */
+export function overBudget(entry: ImageReportEntry): boolean {
+  const size = entry.measuredBytes ?? entry.estimatedBytes;
+  return entry.budgetBytes !== undefined && size !== undefined && size > entry.budgetBytes;
+}
+
+/** Writes container-images.json and container-images.md into a directory (the cloud assembly). */
+export function writeReport(directory: string, report: ImageReport): void {
+  fs.mkdirSync(directory, { recursive: true });
+  fs.writeFileSync(path.join(directory, REPORT_FILE), JSON.stringify(report, undefined, 2));
+  fs.writeFileSync(path.join(directory, MARKDOWN_FILE), markdownTable(report));
+}
+
+const HEADER = ['Function', 'Image', 'Size', 'Budget', '% of budget', 'Own', 'Reclaimable', 'Biggest layer'];
+
+/** Table rows (without the header) for the text and markdown renderings. */
+export function reportRows(report: ImageReport): string[][] {
+  const rows: string[][] = [];
+  for (const image of report.images) {
+    const size = image.measuredBytes ?? image.estimatedBytes;
+    const sizeText = image.measuredBytes !== undefined ? formatSize(image.measuredBytes)
+      : image.estimatedBytes !== undefined ? `≥ ${formatSize(image.estimatedBytes)} (estimated)` : image.status === 'failed' ? 'build failed' : '-';
+    const biggest = image.layers ? largestLayers({ layers: image.layers.filter(l => !l.base) }, 1)[0] : undefined;
+    const percent = image.budgetBytes !== undefined && size !== undefined ? `${Math.round((size / image.budgetBytes) * 100)}%${overBudget(image) ? ' ❌' : ''}` : '-';
+    for (const fn of image.functions.length > 0 ? image.functions : ['(no function)']) {
+      rows.push([
+        fn,
+        `${image.assetHash.slice(0, 12)}${image.tag && image.tag !== image.assetHash ? ` (${image.tag})` : ''}`,
+        sizeText,
+        image.budgetBytes !== undefined ? formatSize(image.budgetBytes) : '-',
+        percent,
+        image.ownBytes !== undefined ? formatSize(image.ownBytes) : '-',
+        image.reclaimableBytes !== undefined ? formatSize(image.reclaimableBytes) : '-',
+        biggest ? `${formatSize(biggest.sizeBytes)} ${describeLayer(biggest, image.dockerfile)}` : '-',
+      ]);
+    }
+  }
+  return rows;
+}
+
+export function markdownTable(report: ImageReport): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [
+    '## Container images',
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map((_, i) => (i >= 2 && i <= 6 ? ' ---: ' : ' --- ')).join('|')}|`,
+    ...reportRows(report).map(row => `| ${row.map(cell).join(' | ')} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function textTable(report: ImageReport): string {
+  const rows = [HEADER, ...reportRows(report)];
+  const widths = HEADER.map((_, c) => Math.max(...rows.map(r => r[c].length)));
+  return rows.map(r => r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** `123456789` → `117.7 MB` (binary units, as CDK's Size.mebibytes). */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `500MB`, `1.5 GB`, `512MiB`, `1000000` (bytes) → bytes; binary units, as formatSize. */
+export function parseSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?\s*$/i.exec(text);
+  if (!m) throw new Error(`'${text}' is not a size. Write it like 500MB, 1.5GB or 1048576 (bytes).`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.round(Number(m[1]) * factor);
+}
