@@ -30,8 +30,10 @@ export interface ContainerFunctionProps extends lambda.FunctionOptions {
   readonly tag?: ImageTag;
 
   /**
-   * Where built images are copied to, under their tag.
-   * @default - one ImageRepository per stack, shared by its ContainerFunctions; tags there are prefixed with the function's path in the stack
+   * Where built images are copied to, under their tag (`<version>-<asset hash>`). Must be in the
+   * function's region (Lambda's rule); another account works once its repository policy lets this
+   * account's functions pull and the copier role (IAM path `/cdk-container-function/`) push.
+   * @default - one ImageRepository per stack, shared by its ContainerFunctions
    */
   readonly repository?: ecr.IRepository;
 
@@ -49,11 +51,11 @@ export interface ContainerFunctionProps extends lambda.FunctionOptions {
 export class ContainerFunction extends lambda.DockerImageFunction {
   /** The image URI the function runs (`repository:tag`, or `repository@digest`). */
   public readonly imageUri: string;
-  /** The resolved tag (or digest, for `fromEcr`), e.g. `processor-3f2a1b9c4d5e`. */
+  /** The resolved tag (or digest, for `fromEcr`), e.g. `3f2a1b9c4d5e-<64-hex asset hash>`. */
   public readonly imageTag: string;
   /** The repository the function pulls from. */
   public readonly repository: ecr.IRepository;
-  /** The image asset, when the image is built. */
+  /** The image asset, when the image is built (shared by the stack's functions with the same build inputs). */
   public readonly imageAsset?: ecr_assets.DockerImageAsset;
   /** The image size budget. */
   public readonly maxImageSize: Size;
@@ -88,7 +90,7 @@ export class ContainerFunction extends lambda.DockerImageFunction {
       Annotations.of(this).addWarningV2(warning.id, warning.message);
     }
 
-    const delivered = deliverImage(this, plan, props.repository);
+    const delivered = deliverImage(this, plan);
     lazyImage.imageUri = delivered.imageUri;
     this.imageUri = delivered.imageUri;
     this.imageTag = delivered.imageTag;
@@ -103,9 +105,10 @@ export class ContainerFunction extends lambda.DockerImageFunction {
       contextDirectory: plan.config.directory,
       platform: plan.platform.platformName,
       imageTag: delivered.imageTag,
-      immutableTag: plan.tagPlan?.mode === 'copy',
+      immutableTag: plan.kind === 'built' && plan.tagPlan.mode === 'copy',
       cmd: plan.config.cmd,
       buildArgs: plan.config.buildOptions?.buildArgs,
+      imageAsset: delivered.asset,
     });
   }
 

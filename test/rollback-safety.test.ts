@@ -16,41 +16,99 @@ function synth(directory: string, outdir?: string) {
   return { template: Template.fromStack(stack).toJSON(), assembly: app.synth() };
 }
 
-const idsOf = (template: any, type: string) => Object.keys(template.Resources).filter(id => template.Resources[id].Type === type);
+/** An app with several functions, some sharing a directory, as a user's service would have. */
+function synthApp(root: string): any {
+  const app = new App();
+  const stack = new Stack(app, 'S');
+  new ContainerFunction(stack, 'Orders', { image: ContainerImage.fromDockerfile(path.join(root, 'orders')) });
+  new ContainerFunction(stack, 'Billing', { image: ContainerImage.fromDockerfile(path.join(root, 'billing')) });
+  new ContainerFunction(stack, 'BillingReport', { image: ContainerImage.fromDockerfile(path.join(root, 'billing')), cmd: ['app.report'] });
+  return Template.fromStack(stack).toJSON();
+}
 
-describe('re-deploy, retry and rollback safety (template level)', () => {
+const idsOf = (template: any, type: string) => Object.keys(template.Resources).filter(id => template.Resources[id].Type === type);
+const changedResources = (before: any, after: any) => [...new Set([...Object.keys(before.Resources), ...Object.keys(after.Resources)])]
+  .filter(id => JSON.stringify(before.Resources[id]) !== JSON.stringify(after.Resources[id])).sort();
+
+describe('a deploy touches only what changed (real git repositories)', () => {
   let repo: TempGitRepo;
-  beforeEach(() => { repo = TempGitRepo.create(functionFiles()); });
+  beforeEach(() => {
+    repo = TempGitRepo.create({
+      ...functionFiles('svc/orders'),
+      ...functionFiles('svc/billing', 'def handler(e, c):\n    return 2\n'),
+      'svc/billing/.dockerignore': 'tests/\n',
+      'svc/billing/tests/test_app.py': 'def test(): pass\n',
+      'README.md': 'docs\n',
+    });
+  });
   afterEach(() => repo.remove());
 
-  test('(1) deploying the same commit twice changes nothing in the template', () => {
-    expect(synth(repo.path('fn')).template).toEqual(synth(repo.path('fn')).template);
+  test('the same commit twice: byte-identical templates', () => {
+    expect(JSON.stringify(synthApp(repo.path('svc')))).toBe(JSON.stringify(synthApp(repo.path('svc'))));
   });
 
-  test('(2) a new tag is a new guard and copy resource; the old ones are not updated, so a rollback never re-pushes a tag', () => {
-    const first = synth(repo.path('fn')).template;
-    repo.write({ 'fn/app.py': 'def handler(event, context):\n    return 2\n' });
+  test('a docs-only commit leaves the whole template byte-identical', () => {
+    const before = synthApp(repo.path('svc'));
+    repo.write({ 'README.md': 'more docs\n' });
+    repo.commit('docs');
+    expect(JSON.stringify(synthApp(repo.path('svc')))).toBe(JSON.stringify(before));
+  });
+
+  test('a commit touching only a file the context ignores leaves the whole template byte-identical', () => {
+    const before = synthApp(repo.path('svc'));
+    repo.write({ 'svc/billing/tests/test_app.py': 'def test(): assert True\n' });
+    repo.commit('tests only');
+    expect(JSON.stringify(synthApp(repo.path('svc')))).toBe(JSON.stringify(before));
+  });
+
+  test('a commit that changes one image changes the functions that run it and its copy, nothing else', () => {
+    const before = synthApp(repo.path('svc'));
+    repo.write({ 'svc/billing/app.py': 'def handler(e, c):\n    return 3\n' });
+    repo.commit('billing change');
+    const after = synthApp(repo.path('svc'));
+    const changed = changedResources(before, after);
+    // Copies present in only one of the two templates: the old and the new billing image.
+    const copiesOnlyIn = (t: any, other: any) => idsOf(t, 'Custom::CDKECRDeployment').filter(id => !other.Resources[id]);
+    const fnIds = (t: any, prefix: string) => idsOf(t, 'AWS::Lambda::Function').filter(id => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+    // The two billing functions (new ImageUri), the old billing copy (deleted) and the new one (created).
+    expect(copiesOnlyIn(before, after)).toHaveLength(1);
+    expect(copiesOnlyIn(after, before)).toHaveLength(1);
+    expect(changed).toEqual([...fnIds(after, 'Billing'), ...fnIds(after, 'BillingReport'), ...copiesOnlyIn(before, after), ...copiesOnlyIn(after, before)].sort());
+    expect(idsOf(after, 'Custom::CDKECRDeployment')).toHaveLength(2); // orders' copy is still there, unchanged
+    // Orders: function, role, log group and copy are byte-identical.
+    expect(changed.some(id => id.startsWith('Orders'))).toBe(false);
+  });
+
+  test('a new image is a new copy resource; the old one is never updated, so a rollback never re-runs a copy', () => {
+    const first = synth(repo.path('svc/orders')).template;
+    repo.write({ 'svc/orders/app.py': 'def handler(event, context):\n    return 2\n' });
     repo.commit('change');
-    const second = synth(repo.path('fn')).template;
-    for (const type of ['Custom::CDKECRDeployment', 'Custom::ImageTagGuard']) {
-      const before = idsOf(first, type);
-      const after = idsOf(second, type);
-      expect(before).toHaveLength(1);
-      expect(after).toHaveLength(1);
-      // Different logical ids: CloudFormation creates the new one and deletes the old one (Delete is a no-op
-      // for images). Rolling back deletes the new resource and leaves the old tag's resource untouched.
-      expect(after[0]).not.toEqual(before[0]);
-      expect(second.Resources[before[0]]).toBeUndefined();
-    }
-    // Everything else about the shared pieces stays put.
+    const second = synth(repo.path('svc/orders')).template;
+    const before = idsOf(first, 'Custom::CDKECRDeployment');
+    const after = idsOf(second, 'Custom::CDKECRDeployment');
+    expect(before).toHaveLength(1);
+    expect(after).toHaveLength(1);
+    // Different logical ids: CloudFormation creates the new copy and deletes the old (Delete is a no-op for images).
+    // Rolling back deletes the new resource and leaves the old image's copy untouched.
+    expect(after[0]).not.toEqual(before[0]);
+    expect(second.Resources[before[0]]).toBeUndefined();
     expect(idsOf(second, 'AWS::ECR::Repository')).toEqual(idsOf(first, 'AWS::ECR::Repository'));
   });
 
-  test('the destination tag is part of the guard and copy logical ids', () => {
-    const sha = repo.head().slice(0, 12);
-    const t = synth(repo.path('fn')).template;
-    expect(idsOf(t, 'Custom::CDKECRDeployment')[0]).toContain(sha);
-    expect(idsOf(t, 'Custom::ImageTagGuard')[0]).toContain(sha);
+  test('a dirty context changes only its own image, and the tag says so', () => {
+    const before = synthApp(repo.path('svc'));
+    repo.write({ 'svc/orders/app.py': 'def handler(event, context):\n    return 9\n' });
+    const after = synthApp(repo.path('svc'));
+    const changed = changedResources(before, after);
+    expect(changed.every(id => id.startsWith('Orders') || id.startsWith('ContainerFunctionImageCopierCopy'))).toBe(true);
+    expect(JSON.stringify(after)).toMatch(/:[0-9a-f]{12}-dirty-[0-9a-f]{64}"/);
+  });
+
+  test('the copy\'s logical id carries the asset hash (the image), not the commit', () => {
+    const t = synth(repo.path('svc/orders')).template;
+    const copy = idsOf(t, 'Custom::CDKECRDeployment')[0];
+    expect(copy).toMatch(/^ContainerFunctionImageCopierCopy[0-9a-f]{64}CustomResource[0-9A-F]{8}$/);
+    expect(copy).not.toContain(repo.head().slice(0, 12));
   });
 });
 

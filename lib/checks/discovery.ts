@@ -56,7 +56,7 @@ export class SubjectDiscovery {
     const facts = imageFactsOf(owner) ?? imageFactsOf(cfn) ?? {};
     const code = cfn.code as CfnFunction.CodeProperty | undefined;
     const imageUri = code && typeof code.imageUri === 'string' ? code.imageUri : undefined;
-    const asset = this.assetOf(owner, imageUri);
+    const asset = facts.imageAsset ?? this.assetOf(owner, imageUri);
     const info = asset ? assetInfo(asset) : undefined;
     const architectures = Array.isArray(cfn.architectures) ? cfn.architectures : undefined;
     const architecture = architectures?.[0] ?? 'x86_64';
@@ -120,6 +120,8 @@ export class SubjectDiscovery {
       this.functionAssets = new Set();
       for (const c of all) {
         if (!isResource(c, CfnFunction.CFN_RESOURCE_TYPE_NAME)) continue;
+        const recorded = imageFactsOf(ownerOf(c as CfnResource))?.imageAsset;
+        if (recorded) this.functionAssets.add(recorded);
         for (const inside of ownerOf(c as CfnResource).node.findAll()) if (inside instanceof DockerImageAsset) this.functionAssets.add(inside);
         const uri = ((c as CfnFunction).code as CfnFunction.CodeProperty | undefined)?.imageUri;
         const used = typeof uri === 'string' ? this.assetsByUri.get(uri) : undefined;

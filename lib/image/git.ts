@@ -59,6 +59,8 @@ export function parsePorcelainZ(output: string): GitStatus {
 interface RepositoryState {
   head?: { sha?: string; error?: string };
   status?: GitStatus;
+  tracked?: string[];
+  lastCommits: Map<string, string | undefined>;
 }
 
 /**
@@ -81,7 +83,7 @@ export class GitReader {
   private state(root: string): RepositoryState {
     let state = this.repositories.get(root);
     if (!state) {
-      state = {};
+      state = { lastCommits: new Map() };
       this.repositories.set(root, state);
     }
     return state;
@@ -107,6 +109,47 @@ export class GitReader {
       state.status = parsePorcelainZ(result.stdout);
     }
     return state.status;
+  }
+
+  /** Every path git tracks in the repository at `root` (one `git ls-files` per repository and app). */
+  public trackedFiles(root: string): string[] {
+    const state = this.state(root);
+    if (!state.tracked) {
+      const result = runGit(root, ['ls-files', '-z']);
+      if (!result.ok) throw new Error(result.stderr || 'git ls-files failed');
+      state.tracked = result.stdout.split('\0').filter(f => f.length > 0);
+    }
+    return state.tracked;
+  }
+
+  /**
+   * The newest commit reachable from HEAD that changed any path the pathspecs select
+   * (`git log -1 -- <pathspecs>`), or undefined when none did. One git run per distinct pathspec list.
+   */
+  public lastCommit(root: string, pathspecs: string[]): string | undefined {
+    const state = this.state(root);
+    const key = pathspecs.join('\0');
+    if (!state.lastCommits.has(key)) {
+      // --no-renames: a file renamed out of the context changed the context; an empty HEAD has no log.
+      const result = runGit(root, ['log', '-1', '--format=%H', '--no-renames', '--', ...pathspecs]);
+      state.lastCommits.set(key, result.ok && result.stdout.trim() ? result.stdout.trim() : undefined);
+    }
+    return state.lastCommits.get(key);
+  }
+}
+
+/** True when the checkout at `root` is shallow: its history is cut, so "last commit that changed X" is unknowable. */
+export function isShallowCheckout(root: string): boolean {
+  const dotGit = path.join(root, '.git');
+  try {
+    if (fs.statSync(dotGit).isDirectory()) return fs.existsSync(path.join(dotGit, 'shallow'));
+    // Worktrees and submodules: `.git` is a file naming the git directory.
+    const gitDir = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(dotGit, 'utf-8'))?.[1]?.trim();
+    if (!gitDir) return false;
+    const resolved = path.resolve(root, gitDir);
+    return fs.existsSync(path.join(resolved, 'shallow')) || fs.existsSync(path.join(resolved, '..', '..', 'shallow'));
+  } catch {
+    return false;
   }
 }
 

@@ -1,10 +1,21 @@
-import * as path from 'path';
-import { ArnFormat, CustomResourceProvider, CustomResourceProviderRuntime, Stack, aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import * as crypto from 'crypto';
+import { ArnFormat, Stack, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_iam as iam, aws_lambda as lambda } from 'aws-cdk-lib';
+import { DockerImageName, ECRDeployment } from 'cdk-ecr-deployment';
+import { Construct, IConstruct } from 'constructs';
+import { COPIER_ROLE_PATH } from './copier-role-path';
+import { DEFAULT_REPOSITORY_ID } from './image-repository';
 
 /**
- * One per stack: the role cdk-ecr-deployment's copy function runs as, and the provider of the tag
- * guard. Both get only the repositories the stack's functions actually use.
+ * cdk-ecr-deployment keeps one copy function per stack and memory size (a SingletonFunction), and the
+ * first ECRDeployment of a size decides its role. Ours uses a size of its own, so a user's
+ * ECRDeployment (512 MiB by default) keeps its own function and role.
+ */
+export const COPY_FUNCTION_MEMORY_MIB = 1792;
+
+/**
+ * One per stack: the role cdk-ecr-deployment's copy function runs as, and one copy per distinct
+ * image and destination repository. The role may pull only the asset repositories and push only the
+ * destination repositories in use.
  */
 export class ImageCopier extends Construct {
   public static forStack(scope: Construct): ImageCopier {
@@ -14,46 +25,113 @@ export class ImageCopier extends Construct {
 
   /** Execution role of the copy function. */
   public readonly role: iam.Role;
-  /** Provider of the `Custom::ImageTagGuard` resources. */
-  public readonly guardProvider: CustomResourceProvider;
   private readonly granted = new Set<string>();
+  private readonly copies = new Map<string, ECRDeployment>();
+  private logsPolicy?: iam.Policy;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     this.role = new iam.Role(this, 'CopyRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      path: COPIER_ROLE_PATH,
       description: 'Copies built container images from the CDK asset repository to their tagged repository.',
     });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'RegistryLogin',
-      actions: ['ecr:GetAuthorizationToken'],
-      resources: ['*'], // ECR authorizes logins per registry, not per repository.
-    }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'Logs',
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/lambda/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    }));
-    this.guardProvider = CustomResourceProvider.getOrCreateProvider(this, 'Custom::ImageTagGuard', {
-      codeDirectory: path.join(__dirname, 'assets', 'tag-guard'),
-      runtime: CustomResourceProviderRuntime.NODEJS_22_X,
-      description: 'Checks that an image tag is absent or already holds the image being deployed.',
-    });
+    this.node.addValidation({ validate: () => this.foreignDeploymentsOnOurFunction() });
   }
 
-  /** Lets the copier read `source` and write `destination`, and the guard read both. */
-  public allow(source: ecr.IRepository, destination: ecr.IRepository): void {
-    const key = `${Stack.of(this).resolve(source.repositoryArn)}->${Stack.of(this).resolve(destination.repositoryArn)}`;
+  /**
+   * The copy of `asset` to `destination:tag`, created once per image and repository: functions that
+   * share an image share its copy. The construct id carries the asset hash, so a new image is a new
+   * resource (a rollback deletes it and never re-runs the old one) and an unchanged image is untouched.
+   */
+  public copy(asset: ecr_assets.DockerImageAsset, destination: ecr.IRepository, tag: string, imageArch: string): ECRDeployment {
+    const destinationKey = repositoryKey(this, destination);
+    const id = destinationKey.isDefault ? `Copy${asset.assetHash}` : `Copy${asset.assetHash}To${destinationKey.key}`;
+    const existing = this.copies.get(id);
+    if (existing) return existing;
+    this.checkSingletonRole();
+    this.allow(asset.repository, destination);
+    const copy = new ECRDeployment(this, id, {
+      src: new DockerImageName(asset.imageUri),
+      dest: new DockerImageName(destination.repositoryUriForTag(tag)),
+      imageArch: [imageArch],
+      memoryLimit: COPY_FUNCTION_MEMORY_MIB,
+      // cdk-ecr-deployment grants its role push to every repository ('*'): an immutable view of ours drops that.
+      role: this.role.withoutPolicyUpdates(),
+    });
+    copy.node.addDependency(this.role);
+    copy.node.addDependency(this.logsPolicyFor(copy));
+    this.copies.set(id, copy);
+    return copy;
+  }
+
+  /** Lets the copier read `source` and write `destination` (grantPull adds the registry login, which ECR grants only on '*'). */
+  private allow(source: ecr.IRepository, destination: ecr.IRepository): void {
+    const stack = Stack.of(this);
+    const key = `${JSON.stringify(stack.resolve(source.repositoryArn))}->${JSON.stringify(stack.resolve(destination.repositoryArn))}`;
     if (this.granted.has(key)) return;
     this.granted.add(key);
     source.grantPull(this.role);
     destination.grantPullPush(this.role);
-    this.guardProvider.addToRolePolicy({
-      Effect: 'Allow',
-      Action: ['ecr:BatchGetImage'],
-      Resource: [source.repositoryArn, destination.repositoryArn],
-    });
+  }
+
+  /** The copy function may write its own log group only (not every `/aws/lambda/*`). */
+  private logsPolicyFor(copy: ECRDeployment): iam.Policy {
+    if (!this.logsPolicy) {
+      const fn = singletonOf(copy);
+      // A separate policy: the function depends on its role's default policy, and this one names the function.
+      this.logsPolicy = new iam.Policy(this, 'CopyLogs', {
+        roles: [this.role],
+        statements: [new iam.PolicyStatement({
+          sid: 'OwnLogGroup',
+          actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/lambda/${fn.functionName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        })],
+      });
+    }
+    return this.logsPolicy;
+  }
+
+  /** Before our first copy: if an ECRDeployment of our memory size already made the singleton, it runs with its role, not ours. */
+  private checkSingletonRole(): void {
+    const existing = Stack.of(this).node.tryFindChild(SINGLETON_ID) as lambda.Function | undefined;
+    const stack = Stack.of(this);
+    const sameRole = existing && JSON.stringify(stack.resolve(existing.role?.roleArn)) === JSON.stringify(stack.resolve(this.role.roleArn));
+    if (existing && !sameRole) {
+      throw new Error(`${this.node.path}: an ECRDeployment with memoryLimit ${COPY_FUNCTION_MEMORY_MIB} already exists in ${Stack.of(this).node.path}, and cdk-ecr-deployment ` +
+        `runs every ECRDeployment of one memory size with the first one's role. Give your ECRDeployment another memoryLimit (e.g. the default 512).`);
+    }
+  }
+
+  /** After construction: an ECRDeployment created after ours with our memory size would silently run with our role. */
+  private foreignDeploymentsOnOurFunction(): string[] {
+    const ours = Stack.of(this).node.tryFindChild(SINGLETON_ID);
+    if (!ours) return [];
+    return Stack.of(this).node.findAll()
+      .filter((c): c is ECRDeployment => c instanceof ECRDeployment && c.node.scope !== this)
+      .filter(c => singletonOf(c) === ours)
+      .map(c => `${c.node.path}: this ECRDeployment has memoryLimit ${COPY_FUNCTION_MEMORY_MIB}, the size cdk-container-function uses, so cdk-ecr-deployment would run it with the image copier's role instead of its own. Give it another memoryLimit (e.g. the default 512).`);
   }
 }
 
 const ID = 'ContainerFunctionImageCopier';
+/** Where lambda.SingletonFunction puts the function (purpose + slugified uuid), so foreign deployments can be recognized. */
+const SINGLETON_ID = `Custom::CDKECRDeploymentbd07c930edb94112a20f03f096f53666${COPY_FUNCTION_MEMORY_MIB}MiB`.replace(/[^A-Za-z0-9:]/g, '');
+
+/** The function an ECRDeployment runs on (cdk-ecr-deployment keeps the SingletonFunction in a private field). */
+function singletonOf(copy: ECRDeployment): lambda.IFunction & IConstruct {
+  const singleton = (copy as unknown as { handler: lambda.SingletonFunction }).handler;
+  // SingletonFunction forwards to the one real function at the stack's top level.
+  return (singleton as unknown as { lambdaFunction: lambda.Function }).lambdaFunction;
+}
+
+/**
+ * A destination's identity in construct ids: the stack's own repository needs none; any other is
+ * named by a short hash of its resolved ARN, so a repository imported twice by name is one destination.
+ */
+function repositoryKey(copier: Construct, destination: ecr.IRepository): { isDefault: boolean; key: string } {
+  const stack = Stack.of(copier);
+  if (destination === stack.node.tryFindChild(DEFAULT_REPOSITORY_ID)) return { isDefault: true, key: '' };
+  const arn = JSON.stringify(stack.resolve(destination.repositoryArn));
+  return { isDefault: false, key: crypto.createHash('sha256').update(arn).digest('hex').slice(0, 8) };
+}

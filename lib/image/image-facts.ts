@@ -1,3 +1,4 @@
+import { aws_ecr_assets as ecr_assets } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -24,6 +25,8 @@ export interface ImageFacts {
   readonly cmd?: string[];
   /** Build args given in CDK props. */
   readonly buildArgs?: { [key: string]: string };
+  /** The image asset the function is built from (shared by functions with the same build inputs). */
+  readonly imageAsset?: ecr_assets.DockerImageAsset;
 }
 
 const FACTS = Symbol.for('cdk-container-function.image-facts');

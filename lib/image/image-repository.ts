@@ -1,5 +1,6 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { COPIER_ROLE_PATH } from './copier-role-path';
 import { markPushRestricted } from './image-facts';
 
 /**
@@ -12,12 +13,7 @@ export interface ImageRepositoryProps {
    */
   readonly repositoryName?: string;
   /**
-   * How many tagged images to keep; older ones expire. Keep enough for the rollbacks you may need.
-   * @default 50
-   */
-  readonly maxTaggedImages?: number;
-  /**
-   * How long untagged images are kept.
+   * How long untagged images are kept (leftovers of interrupted copies).
    * @default Duration.days(1)
    */
   readonly untaggedImageExpiry?: Duration;
@@ -27,70 +23,73 @@ export interface ImageRepositoryProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Make ECR refuse to overwrite any tag (IMMUTABLE). The library already never writes a tag twice
-   * with different images; with IMMUTABLE, retrying a deployment that failed after its copy pushed
-   * the tag fails too, because ECR refuses even the identical image (see README, "How tags work").
+   * Make ECR refuse to overwrite any tag (IMMUTABLE). The library never writes a tag with different
+   * images (the tag ends with the content hash); with IMMUTABLE, a deployment that copies an image
+   * that is already there fails, because ECR refuses even the identical image: a retry after a
+   * failed deployment, or a second stack delivering the same image (see README, "How tags work").
    * @default false
    */
   readonly immutableTags?: boolean;
 }
 
 /**
- * An ECR repository for function images: scan on push, lifecycle rules, retained on deletion, and
- * (once a function copies into it) pushes restricted to the library's copier role.
+ * An ECR repository for function images: scan on push, untagged leftovers expire, retained on
+ * deletion, and pushes restricted to the library's copier roles.
+ *
+ * Tagged images never expire by default. ECR ages an image from the first push of its manifest, and
+ * an unchanged function keeps running an old image, so any count or age rule can delete the image a
+ * deployed function runs (or the one a rollback needs). Images share their unchanged layers, so
+ * keeping them costs only the layers that changed. Add your own rule with `addLifecycleRule()` if
+ * you accept that risk.
  */
 export class ImageRepository extends ecr.Repository {
   /** The repository a stack's ContainerFunctions share when they are given none. */
   public static forStack(scope: Construct): ImageRepository {
     const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(SHARED_ID);
+    const existing = stack.node.tryFindChild(DEFAULT_REPOSITORY_ID);
     if (existing) return existing as ImageRepository;
-    return new ImageRepository(stack, SHARED_ID);
+    return new ImageRepository(stack, DEFAULT_REPOSITORY_ID);
   }
 
   private pushRestricted = false;
 
   constructor(scope: Construct, id: string, props: ImageRepositoryProps = {}) {
-    const maxTaggedImages = props.maxTaggedImages ?? 50;
-    if (!Token.isUnresolved(maxTaggedImages) && (!Number.isInteger(maxTaggedImages) || maxTaggedImages < 1)) {
-      throw new Error(`${scope.node.path}/${id}: maxTaggedImages ${maxTaggedImages} must be a positive integer. Pass how many images to keep, e.g. 50.`);
-    }
     super(scope, id, {
       repositoryName: props.repositoryName,
       imageScanOnPush: true,
-      // MUTABLE so a retried deployment can re-push its identical image; the copier is the only
-      // pusher and the tag guard refuses a tag that holds another image.
+      // MUTABLE so a retried deployment can re-push its identical image: tags end with the content
+      // hash and only the copier roles push, so a tag is never moved to another image.
       imageTagMutability: props.immutableTags ? ecr.TagMutability.IMMUTABLE : ecr.TagMutability.MUTABLE,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
           rulePriority: 1,
-          description: 'Expire untagged images (superseded layers of interrupted copies).',
+          description: 'Expire untagged images (leftovers of interrupted copies). Tagged images are kept: deployed functions and rollbacks use them.',
           tagStatus: ecr.TagStatus.UNTAGGED,
           maxImageAge: props.untaggedImageExpiry ?? Duration.days(1),
-        },
-        {
-          rulePriority: 2,
-          description: `Keep the newest ${maxTaggedImages} tagged images.`,
-          tagStatus: ecr.TagStatus.TAGGED,
-          tagPatternList: ['*'],
-          maxImageCount: maxTaggedImages,
         },
       ],
     });
   }
 
-  /** Denies pushes and deletes to every principal but `role`: only the library's copier writes tags. */
-  public restrictPushesTo(role: iam.IRole): void {
+  /**
+   * Denies pushes and deletes to every principal but the library's copier roles (any stack of this
+   * account: they share the IAM path `/cdk-container-function/`), so several stacks can deliver into
+   * one repository without naming each other's roles.
+   */
+  public restrictPushesToCopiers(): void {
     if (this.pushRestricted) return;
     this.pushRestricted = true;
     markPushRestricted(this);
+    const stack = Stack.of(this);
     this.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'OnlyTheImageCopierPushes',
+      sid: 'OnlyImageCopiersPush',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:BatchDeleteImage'],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn } },
+      actions: [...PUSH_AND_DELETE_ACTIONS],
+      conditions: {
+        ArnNotLike: { 'aws:PrincipalArn': `arn:${stack.partition}:iam::${this.env.account}:role${COPIER_ROLE_PATH}*` },
+      },
     }));
   }
 
@@ -100,7 +99,11 @@ export class ImageRepository extends ecr.Repository {
   }
 }
 
-const SHARED_ID = 'ContainerFunctionImages';
+/** What the deny statement keeps from everyone but the copiers: writing layers and manifests, and deleting images. */
+export const PUSH_AND_DELETE_ACTIONS = ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:BatchDeleteImage'] as const;
+
+/** Construct id of the stack's own repository (a child of the stack). */
+export const DEFAULT_REPOSITORY_ID = 'ContainerFunctionImages';
 
 const PULL_GRANTED = new WeakSet<ecr.IRepository>();
 

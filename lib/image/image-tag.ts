@@ -1,20 +1,22 @@
-import { IgnoreMode, Token } from 'aws-cdk-lib';
+import { Annotations, IgnoreMode, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../errors';
+import { lastInputCommit } from './context-commit';
 import { contextStateOf } from './context-state';
 import { checkEcrTag } from './ecr-tag';
-import { findGitRoot, GitReader } from './git';
+import { findGitRoot, GitReader, isShallowCheckout } from './git';
 
 /**
  * Options for {@link ImageTag.gitSha}.
  */
 export interface GitShaTagOptions {
   /**
-   * The commit SHA to tag with (hex, at least `length` characters).
+   * The commit SHA the tag starts with (hex, at least `length` characters).
    *
-   * @default - CDK context `cdk-container-function:gitSha`, then the CI variables `GITHUB_SHA`,
-   * `CODEBUILD_RESOLVED_SOURCE_VERSION`, `CI_COMMIT_SHA`, `BITBUCKET_COMMIT`, `BUILDKITE_COMMIT`,
-   * `CIRCLE_SHA1`, `GIT_COMMIT`, then `git rev-parse HEAD` of the build context's repository.
+   * @default - the last commit that changed the image's inputs (files of the build context that
+   * Docker would send); outside a git checkout, CDK context `cdk-container-function:gitSha`, then
+   * the CI variables `GITHUB_SHA`, `CODEBUILD_RESOLVED_SOURCE_VERSION`, `CI_COMMIT_SHA`,
+   * `BITBUCKET_COMMIT`, `BUILDKITE_COMMIT`, `CIRCLE_SHA1`, `GIT_COMMIT`
    */
   readonly sha?: string;
 
@@ -27,15 +29,14 @@ export interface GitShaTagOptions {
 
   /**
    * Whether a build context with uncommitted, untracked or git-ignored files that Docker would send
-   * may be built. When allowed, the tag gets `-dirty-` plus the first 8 characters of the asset hash,
-   * so one tag never names two different images. Set `false` in release pipelines.
+   * may be built. Such an image is tagged `<sha>-dirty-<asset hash>`. Set `false` in release pipelines.
    *
    * @default true
    */
   readonly allowDirty?: boolean;
 }
 
-/** CDK context key that sets the git SHA for every `ImageTag.gitSha()` in the app. */
+/** CDK context key that sets the git SHA of `ImageTag.gitSha()` images whose context is not in a git checkout. */
 export const GIT_SHA_CONTEXT_KEY = 'cdk-container-function:gitSha';
 
 /** CI variables that carry the commit being built, in the order they are consulted. */
@@ -49,9 +50,21 @@ export const CI_SHA_VARIABLES = [
   'GIT_COMMIT',
 ];
 
-const HEX_SHA = /^[0-9a-f]{7,64}$/;
+/** Warning id for a shallow checkout, where the tag falls back to the newest commit it has. */
+export const SHALLOW_CHECKOUT_WARNING = 'cdk-container-function:ShallowCheckout';
 
-/** What the construct needs to resolve a tag for one image. @internal */
+const HEX_SHA = /^[0-9a-f]{7,64}$/;
+/** CDK asset hashes: SHA-256, 64 lowercase hex characters. */
+const ASSET_HASH = /^[0-9a-f]{64}$/;
+/** ECR's limit on a tag's length. */
+const MAX_TAG_LENGTH = 128;
+/** What the tag adds after the version: `-` and the 64-hex asset hash. */
+const HASH_SUFFIX_LENGTH = 1 + 64;
+const DIRTY_MARK = 'dirty';
+/** The longest version `ImageTag.of()` accepts, so the final tag stays within ECR's 128 characters. */
+export const MAX_VERSION_LENGTH = MAX_TAG_LENGTH - HASH_SUFFIX_LENGTH;
+
+/** What the construct needs to plan the tag of one image. @internal */
 export interface TagRequest {
   readonly scope: IConstruct;
   readonly path: string;
@@ -62,14 +75,34 @@ export interface TagRequest {
 }
 
 /**
- * How a tag was planned before the asset exists: `copy` images are copied to `version`
- * (plus the dirty suffix, which needs the asset hash); `asset` images keep CDK's content-hash tag.
+ * How a built image is tagged, decided before the asset exists.
+ * `asset`: CDK's own content-hash tag in the bootstrap repository, no copy.
+ * `copy`: copied to `<version>[-dirty]-<asset hash>`, see {@link finalImageTag}.
  * @internal
  */
-export interface TagPlan {
-  readonly mode: 'copy' | 'asset';
-  readonly version?: string;
-  readonly dirty?: boolean;
+export type TagPlan =
+  | { readonly mode: 'asset' }
+  | { readonly mode: 'copy'; readonly version: string; readonly dirty: boolean };
+
+/** A plan that copies the image under its own tag. @internal */
+export type CopyTagPlan = Extract<TagPlan, { mode: 'copy' }>;
+
+/**
+ * The one place a copied image's tag is assembled: `<version>-<asset hash>`, or
+ * `<version>-dirty-<asset hash>` when the commit does not pin the context.
+ *
+ * The full asset hash makes the tag a function of the build inputs: two different inputs never get
+ * one tag, in any repository, stack, app or machine, and the same inputs always get the same tag.
+ * The version (a git SHA or the user's version) makes it readable.
+ * @internal
+ */
+export function finalImageTag(path: string, plan: CopyTagPlan, assetHash: string): string {
+  if (!ASSET_HASH.test(assetHash)) {
+    throw invalidInput(path, `the image's asset hash '${assetHash}' is not a 64-hex SHA-256`, 'Do not set assetHash/assetHashType on the image: the tag is derived from the content hash.');
+  }
+  const tag = [plan.version, ...(plan.dirty ? [DIRTY_MARK] : []), assetHash].join('-');
+  checkEcrTag(path, tag, 'image tag', 'Use another version.');
+  return tag;
 }
 
 /** Validates a tag against ECR's rules and refuses the mutable `latest`. @internal */
@@ -81,20 +114,25 @@ export function validateExplicitTag(path: string, tag: string, what: string): vo
 }
 
 /**
- * How a built image is tagged in ECR.
+ * How a built image is tagged in ECR. Every copied image's tag ends with its full asset hash (a
+ * SHA-256 of its build inputs), so a tag never names two different images.
  */
 export abstract class ImageTag {
   /**
-   * Tag with the git commit SHA (the default for built images), plus `-dirty-<asset hash>` when the
-   * build context has changes the commit does not pin.
+   * Tag with the last commit that changed the image's inputs (the default for built images):
+   * `<sha>-<asset hash>`, or `<sha>-dirty-<asset hash>` when the build context has changes the commit
+   * does not pin. A commit that leaves the inputs alone leaves the tag (and the function) alone.
    */
   public static gitSha(options: GitShaTagOptions = {}): ImageTag {
     return new GitShaTag(options);
   }
 
-  /** An explicit immutable tag such as `1.2.3` (ECR tag rules; `latest` is refused). */
-  public static of(tag: string): ImageTag {
-    return new ExplicitTag(tag);
+  /**
+   * A version of your own, e.g. `1.2.3`: the tag is `<version>-<asset hash>` (ECR tag characters;
+   * `latest` is refused; at most 63 characters, so the whole tag stays within ECR's 128).
+   */
+  public static of(version: string): ImageTag {
+    return new ExplicitTag(version);
   }
 
   /** Plain CDK behaviour: the content-hash tag in the CDK bootstrap repository, no copy. */
@@ -107,13 +145,17 @@ export abstract class ImageTag {
 }
 
 class ExplicitTag extends ImageTag {
-  constructor(private readonly tag: string) {
+  constructor(private readonly version: string) {
     super();
   }
 
   public _plan(request: TagRequest): TagPlan {
-    validateExplicitTag(request.path, this.tag, 'ImageTag.of()');
-    return { mode: 'copy', version: this.tag, dirty: false };
+    validateExplicitTag(request.path, this.version, 'ImageTag.of()');
+    if (this.version.length > MAX_VERSION_LENGTH) {
+      throw invalidInput(request.path, `ImageTag.of() version is ${this.version.length} characters, but the tag adds '-<64-hex asset hash>' and ECR allows 128`,
+        `Use a version of at most ${MAX_VERSION_LENGTH} characters.`);
+    }
+    return { mode: 'copy', version: this.version, dirty: false };
   }
 }
 
@@ -136,44 +178,66 @@ class GitShaTag extends ImageTag {
     }
     const gitRoot = findGitRoot(request.directory);
     const reader = GitReader.of(request.scope);
-    const { sha, source } = this.findSha(request, gitRoot, reader);
-    if (sha.length < length) {
-      throw invalidInput(path, `git SHA '${sha}' from ${source} is shorter than the tag length ${length}`, 'Pass the full commit SHA or a smaller length.');
-    }
-
-    let dirtyPaths: string[] = [];
-    if (gitRoot) {
-      dirtyPaths = contextStateOf(reader, gitRoot, request.directory, request.exclude, request.ignoreMode, request.file).dirtyPaths;
-    }
+    const dirtyPaths = gitRoot
+      ? contextStateOf(reader, gitRoot, request.directory, request.exclude, request.ignoreMode, request.file).dirtyPaths
+      : [];
     if (dirtyPaths.length > 0 && this.options.allowDirty === false) {
       const shown = dirtyPaths.slice(0, 5).join(', ') + (dirtyPaths.length > 5 ? `, and ${dirtyPaths.length - 5} more` : '');
       throw invalidInput(path, `the build context ${request.directory} has changes the commit does not pin (${shown}) and allowDirty is false`,
         'Commit or remove them (or exclude them from the context), or allow dirty builds.');
     }
+    const { sha, source } = this.findSha(request, gitRoot, reader);
+    if (sha.length < length) {
+      throw invalidInput(path, `git SHA '${sha}' from ${source} is shorter than the tag length ${length}`, 'Pass the full commit SHA or a smaller length.');
+    }
     return { mode: 'copy', version: sha.slice(0, length), dirty: dirtyPaths.length > 0 };
   }
 
   private findSha(request: TagRequest, gitRoot: string | undefined, reader: GitReader): { sha: string; source: string } {
-    const candidates: Array<[string, unknown]> = [
-      ['ImageTag.gitSha({ sha })', this.options.sha],
+    if (this.options.sha !== undefined && this.options.sha !== '') {
+      return { sha: checkSha(request.path, this.options.sha, 'ImageTag.gitSha({ sha })'), source: 'ImageTag.gitSha({ sha })' };
+    }
+    let gitError: string | undefined;
+    if (gitRoot) {
+      const commit = lastInputCommit(reader, gitRoot, request.directory, request.exclude, request.ignoreMode, request.file);
+      if (commit) {
+        warnIfShallow(request.scope, gitRoot);
+        return { sha: checkSha(request.path, commit, 'git log'), source: 'git log' };
+      }
+      // No commit touched the context yet (it is new): the newest commit names it, with the dirty mark.
+      try {
+        return { sha: checkSha(request.path, reader.headSha(gitRoot), 'git rev-parse HEAD'), source: 'git' };
+      } catch (e) {
+        gitError = (e as Error).message.split('\n')[0];
+      }
+    }
+    const fallbacks: Array<[string, unknown]> = [
       [`context '${GIT_SHA_CONTEXT_KEY}'`, request.scope.node.tryGetContext(GIT_SHA_CONTEXT_KEY)],
       ...CI_SHA_VARIABLES.map((name): [string, unknown] => [`$${name}`, process.env[name]]),
     ];
-    for (const [source, value] of candidates) {
+    for (const [source, value] of fallbacks) {
       if (value === undefined || value === '') continue;
       return { sha: checkSha(request.path, String(value), source), source };
     }
-    if (!gitRoot) {
-      throw invalidInput(request.path, `cannot tag with a git SHA: ${request.directory} is not in a git checkout and no SHA was given`,
-        `Pass one with 'cdk synth -c ${GIT_SHA_CONTEXT_KEY}=<sha>', ImageTag.gitSha({ sha }), or a CI variable such as GITHUB_SHA; or use ImageTag.of('<version>').`);
-    }
-    try {
-      return { sha: checkSha(request.path, reader.headSha(gitRoot), 'git rev-parse HEAD'), source: 'git' };
-    } catch (e) {
-      throw invalidInput(request.path, `cannot read the git SHA of ${gitRoot} (${(e as Error).message.split('\n')[0]})`,
+    if (gitError) {
+      throw invalidInput(request.path, `cannot read the git SHA of ${gitRoot} (${gitError})`,
         `Make a first commit, or pass a SHA with 'cdk synth -c ${GIT_SHA_CONTEXT_KEY}=<sha>' or ImageTag.gitSha({ sha }).`);
     }
+    throw invalidInput(request.path, `cannot tag with a git SHA: ${request.directory} is not in a git checkout and no SHA was given`,
+      `Pass one with 'cdk synth -c ${GIT_SHA_CONTEXT_KEY}=<sha>', ImageTag.gitSha({ sha }), or a CI variable such as GITHUB_SHA; or use ImageTag.of('<version>').`);
   }
+}
+
+const WARNED_SHALLOW = new WeakSet<IConstruct>();
+
+/** In a shallow clone every context's last commit looks like the cut-off commit: every image would get a new tag each commit. */
+function warnIfShallow(scope: IConstruct, gitRoot: string): void {
+  const stack = Stack.of(scope);
+  if (WARNED_SHALLOW.has(stack) || !isShallowCheckout(gitRoot)) return;
+  WARNED_SHALLOW.add(stack);
+  Annotations.of(stack).addWarningV2(SHALLOW_CHECKOUT_WARNING,
+    `${gitRoot} is a shallow git checkout, so the last commit that changed each image's inputs is unknown and image tags use the newest commit there: ` +
+    'every deploy would update every function. Fetch the full history (e.g. actions/checkout with fetch-depth: 0, or git fetch --unshallow).');
 }
 
 function checkSha(path: string, value: string, source: string): string {
