@@ -1,30 +1,32 @@
 /**
- * Jest snapshot serializer for CDK templates: masks what differs between machines and commits
- * (64-hex asset hashes, git SHAs, dirty-tag suffixes), so snapshots fail only on real changes.
+ * Jest snapshot serializer for CDK templates: masks what differs between machines, commits and
+ * uncommitted edits, so a snapshot fails only on a real change of the infrastructure.
+ *
+ * - image tags `<git sha>-<asset hash>` and `<git sha>-dirty-<asset hash>` → `[GIT_SHA]-[ASSET_HASH]`
+ *   (a dirty working copy snapshots like a clean one);
+ * - any other 64-hex asset hash → `[ASSET_HASH]` (`ImageTag.of('1.2.3')` → `1.2.3-[ASSET_HASH]`);
+ * - in a logical id that holds an asset hash (`...Copy<hash>CustomResource1A2B3C4D`), the trailing
+ *   8-hex path hash, which moves with it → `[ID_HASH]`.
+ * Other hex (fixed ids such as cdk-ecr-deployment's handler uuid, ARNs, numbers) is left alone.
  *
  * Add to jest config: `"snapshotSerializers": ["cdk-container-function/lib/testing/snapshot-serializer"]`.
  */
 
+const GIT_SHA_TAG = /(?<![0-9A-Za-z])[0-9a-f]{7,40}-(?:dirty-)?[0-9a-f]{64}(?![0-9a-f])/g;
 const ASSET_HASH = /[0-9a-f]{64}/g;
-const DIRTY_SUFFIX = /-dirty-[0-9a-f]{8}/g;
-// 12-40 lowercase hex (the default tag length and up) with both a digit and a letter, not part of a longer lowercase hex run.
-const GIT_SHA = /(?<![0-9a-f])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,40}(?![0-9a-f])/g;
-// A tag in a construct id moves the logical id's 8-hex path hash too (e.g. FnCopyImagefn<sha>CustomResource1A2B3C4D).
-const ID_HASH_AFTER_SHA = /(\[GIT_SHA\](?:-dirty-\[HASH\]|dirty[0-9a-f]{8})?[A-Za-z0-9]*?)[0-9A-F]{8}$/;
-const ANY = new RegExp(`${ASSET_HASH.source}|${DIRTY_SUFFIX.source}|${GIT_SHA.source}`);
+const LOGICAL_ID = /^[A-Za-z0-9]+$/;
+const ID_HASH = /[0-9A-F]{8}$/;
 
-/** Replaces asset hashes, dirty suffixes and git SHAs with stable placeholders. */
+/** Replaces image tags, asset hashes and the logical-id hashes that follow them with stable placeholders. */
 export function maskHashes(text: string): string {
-  // Logical ids hold the tag without dashes: split a trailing 8-uppercase-hex id hash off before masking the SHA.
-  const masked = text.replace(ASSET_HASH, '[ASSET_HASH]').replace(DIRTY_SUFFIX, '-dirty-[HASH]')
-    .replace(/(?<![0-9a-f])((?=[0-9a-f]*[a-f])[0-9a-f]{12,40})([0-9A-F]{8})$/, '$1[ID_HASH]')
-    .replace(GIT_SHA, '[GIT_SHA]');
-  return masked.replace(ID_HASH_AFTER_SHA, '$1[ID_HASH]');
+  const isLogicalId = LOGICAL_ID.test(text) && new RegExp(ASSET_HASH.source).test(text);
+  const masked = text.replace(GIT_SHA_TAG, '[GIT_SHA]-[ASSET_HASH]').replace(ASSET_HASH, '[ASSET_HASH]');
+  return isLogicalId ? masked.replace(ID_HASH, '[ID_HASH]') : masked;
 }
 
-/** Jest: serialize strings that hold a hash. */
+/** Jest: serialize strings that hold an asset hash. */
 export function test(value: unknown): boolean {
-  return typeof value === 'string' && ANY.test(value);
+  return typeof value === 'string' && new RegExp(ASSET_HASH.source).test(value);
 }
 
 /** Jest: print the masked string the way Jest prints any string. */
