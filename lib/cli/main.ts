@@ -4,7 +4,10 @@
 // registers itself here with one line.
 import { Command } from 'commander';
 import { configureDockerfileCommand } from './commands/dockerfile';
+import { configureEventCommand } from './commands/event';
+import { configureInvokeCommand } from './commands/invoke';
 import { configureMeasureCommand } from './commands/measure';
+import { configureServeCommand } from './commands/serve';
 
 /** Builds the program; tests call `program.parseAsync([...], { from: 'user' })`. */
 export function createProgram(): Command {
@@ -16,6 +19,9 @@ export function createProgram(): Command {
     .exitOverride(err => { process.exit(err.exitCode === 1 && err.code.startsWith('commander.') ? 2 : err.exitCode); });
   configureDockerfileCommand(program.command('dockerfile'));
   configureMeasureCommand(program.command('measure'));
+  configureInvokeCommand(program.command('invoke'));
+  configureServeCommand(program.command('serve'));
+  configureEventCommand(program.command('event'));
   return program;
 }
 

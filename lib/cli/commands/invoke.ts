@@ -1,0 +1,68 @@
+// `cdk-container-function invoke <function>`: runs one event through a container-image function of the
+// app, in a container started with the function's settings (as `sam local invoke`, for CDK apps).
+// stdout: the result; stderr: the function's logs and Lambda's REPORT line.
+// Exit codes: 0 success, 1 function error (printed in Lambda's shape), 2 tool error.
+import * as fs from 'fs';
+import { Command } from 'commander';
+import { findFunction } from '../../local/function-lookup';
+import { RequestTooLargeError, invokeOnce } from '../../local/invoke-once';
+import { loadFunctions } from '../../local/load';
+import { Sandbox } from '../../local/sandbox';
+
+/** The event: a file, `-` for stdin, or `{}`. */
+export function readEvent(source: string | undefined): Buffer {
+  if (source === undefined) return Buffer.from('{}');
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(source === '-' ? 0 : source);
+  } catch (e) {
+    throw new Error(`--event ${source}: ${(e as Error).message}`);
+  }
+  try {
+    JSON.parse(data.toString('utf8'));
+  } catch (e) {
+    throw new Error(`--event ${source} is not JSON (${(e as Error).message}); Lambda events are JSON documents.`);
+  }
+  return data;
+}
+
+export function configureInvokeCommand(command: Command): Command {
+  return command
+    .description('invoke a container-image function of the app locally, with its settings from the template')
+    .argument('<function>', 'construct path (Stack/Fn) or logical id')
+    .option('-e, --event <file>', 'event JSON file, or - for stdin (default: {})')
+    .option('-a, --app <app>', 'cloud assembly directory, or the app command to synthesize (default: cdk.json "app")')
+    .option('--env-vars <file>', 'JSON of environment values, SAM\'s shape: {"<function>": {"NAME": "value"}, "Parameters": {...}}')
+    .option('--no-build', 'use the image already built; fail when it is missing')
+    .option('--region <region>', 'region when the stack does not pin one (default: AWS_REGION or us-east-1)')
+    .action(async (name: string, opts: { event?: string; app?: string; envVars?: string; build: boolean; region?: string }) => {
+      let sandbox: Sandbox | undefined;
+      const onSignal = (signal: NodeJS.Signals) => {
+        void (sandbox?.destroy() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const event = readEvent(opts.event);
+        const [fn] = await loadFunctions({
+          app: opts.app,
+          envVarsFile: opts.envVars,
+          build: opts.build,
+          region: opts.region,
+          note: line => process.stderr.write(`${line}\n`),
+          select: all => [all[all.map(f => f.spec).indexOf(findFunction(all.map(f => f.spec), name))]],
+        });
+        const result = await invokeOnce(fn, event, { log: t => process.stderr.write(t), onStarted: s => { sandbox = s; } });
+        process.stdout.write(result.payload);
+        process.stdout.write('\n');
+        process.exitCode = result.functionError ? 1 : 0;
+      } catch (e) {
+        const message = e instanceof RequestTooLargeError ? e.message : (e as Error).message;
+        process.stderr.write(`cdk-container-function invoke: ${message}\n`);
+        process.exitCode = 2;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

@@ -1,0 +1,73 @@
+// `cdk-container-function serve`: a local endpoint for Lambda's Invoke API, serving every container-image
+// function of the app (as `sam local start-lambda`), for the AWS SDKs and CLI:
+//   new LambdaClient({ endpoint: 'http://127.0.0.1:3001' }).send(new InvokeCommand({ FunctionName: 'Stack/Fn' }))
+// Each function has a pool of warm containers, one request per container at a time. SIGINT and SIGTERM
+// remove every container before exiting.
+import { Command, InvalidArgumentError } from 'commander';
+import { findFunction } from '../../local/function-lookup';
+import { InvokeApiServer } from '../../local/invoke-api';
+import { loadFunctions } from '../../local/load';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got ${value}`);
+  return n;
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  maxConcurrency: number;
+  warm?: boolean;
+  function?: string[];
+  app?: string;
+  envVars?: string;
+  build: boolean;
+  region?: string;
+}
+
+export function configureServeCommand(command: Command): Command {
+  return command
+    .description('serve the app\'s container-image functions on a local Lambda Invoke API endpoint')
+    .option('-p, --port <port>', 'port to listen on (0: any free port)', v => Number(v), 3001)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--max-concurrency <n>', 'containers per function at most (each serves one request at a time)', positiveInt, 4)
+    .option('--warm', 'start one container per function before serving (no cold start on the first request)')
+    .option('-f, --function <name...>', 'serve only these functions (construct paths or logical ids)')
+    .option('-a, --app <app>', 'cloud assembly directory, or the app command to synthesize (default: cdk.json "app")')
+    .option('--env-vars <file>', 'JSON of environment values, SAM\'s shape: {"<function>": {"NAME": "value"}, "Parameters": {...}}')
+    .option('--no-build', 'use the images already built; fail when one is missing')
+    .option('--region <region>', 'region when a stack does not pin one (default: AWS_REGION or us-east-1)')
+    .action(async (opts: ServeOptions) => {
+      let server: InvokeApiServer | undefined;
+      try {
+        const functions = await loadFunctions({
+          app: opts.app,
+          envVarsFile: opts.envVars,
+          build: opts.build,
+          region: opts.region,
+          note: line => process.stderr.write(`${line}\n`),
+          select: all => opts.function
+            ? opts.function.map(n => findFunction(all.map(f => f.spec), n)).map(spec => all.find(f => f.spec === spec)!)
+            : all,
+        });
+        if (functions.length === 0) throw new Error('the app has no container-image functions to serve.');
+        server = new InvokeApiServer({ functions, maxConcurrency: opts.maxConcurrency, log: t => process.stderr.write(t) });
+        const shutdown = (signal: NodeJS.Signals) => {
+          process.stderr.write(`\n${signal}: removing containers…\n`);
+          void server!.close().finally(() => process.exit(0));
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+        if (opts.warm) await Promise.all(functions.map(f => server!.poolOf(f).prewarm()));
+        const port = await server.listen(opts.port, opts.host);
+        process.stderr.write(`Lambda Invoke API at http://${opts.host}:${port} (endpoint for the AWS SDK/CLI); functions:\n`);
+        for (const f of functions) process.stderr.write(`  ${f.spec.path}  (${f.spec.logicalId}, ${f.spec.functionName})\n`);
+        process.stderr.write('Ctrl+C stops and removes every container.\n');
+      } catch (e) {
+        process.stderr.write(`cdk-container-function serve: ${(e as Error).message}\n`);
+        await server?.close();
+        process.exitCode = 2;
+      }
+    });
+}

@@ -1,0 +1,47 @@
+// An arm64 function on an x86_64 engine (or the reverse) needs QEMU emulation registered with the
+// kernel; without it the container dies with "exec format error". Say so before starting anything.
+import * as fs from 'fs';
+import { EngineInfo, ImageInfo } from './docker';
+import { FunctionSpec } from './function-spec';
+
+/** `x86_64`/`amd64` → `amd64`, `aarch64`/`arm64` → `arm64` (the OCI names images carry). */
+export function ociArch(name: string): string {
+  const n = name.toLowerCase();
+  if (n === 'x86_64' || n === 'amd64') return 'amd64';
+  if (n === 'aarch64' || n === 'arm64' || n.startsWith('arm64')) return 'arm64';
+  return n;
+}
+
+/** The binfmt_misc entry that runs binaries of `arch` on this kernel, if one is registered and enabled. */
+export function emulationRegistered(arch: string, binfmtDir = '/proc/sys/fs/binfmt_misc'): boolean | undefined {
+  if (!fs.existsSync(binfmtDir)) return undefined; // not a Linux host: cannot tell
+  const name = arch === 'arm64' ? 'qemu-aarch64' : arch === 'amd64' ? 'qemu-x86_64' : `qemu-${arch}`;
+  try {
+    return fs.readFileSync(`${binfmtDir}/${name}`, 'utf8').startsWith('enabled');
+  } catch {
+    return false;
+  }
+}
+
+export function emulationHint(arch: string): string {
+  return `Register QEMU emulation for ${arch} (Debian: apt-get install qemu-user-static binfmt-support; Docker Desktop has it built in), or invoke on a ${arch} machine.`;
+}
+
+/**
+ * A message when `fn` cannot run here, else undefined. Checks that the image was built for the
+ * function's architecture, and that a foreign architecture has emulation (when this host is the engine's).
+ */
+export function architectureProblem(fn: FunctionSpec, image: ImageInfo, engine: EngineInfo, engineIsLocal: boolean,
+  binfmtDir?: string): string | undefined {
+  const want = ociArch(fn.architecture);
+  const have = ociArch(image.architecture);
+  if (have && have !== want) {
+    return `${fn.path} is an ${fn.architecture} function but its image was built for ${have}. Rebuild for linux/${want} (ContainerFunction does this when the asset is built by CDK).`;
+  }
+  const host = ociArch(engine.architecture);
+  if (want === host || !engineIsLocal) return undefined;
+  if (emulationRegistered(want, binfmtDir) === false) {
+    return `${fn.path} is an ${fn.architecture} function and this Docker engine runs ${engine.architecture} without ${want} emulation, so the container would fail with "exec format error". ${emulationHint(want)}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,97 @@
+// What the local runtime asks of Docker (run attached, remove, inspect, exec), on top of the tools' one
+// Docker-driving module (lib/assembly/docker.ts), so callers can be unit-tested with this module stubbed.
+import { ChildProcess, spawn } from 'child_process';
+import { DockerCommandError, dockerCommand, runDocker } from '../assembly/docker';
+
+export interface DockerResult { readonly code: number; readonly stdout: string; readonly stderr: string }
+
+/** Runs the docker client; rejects (naming the command and its output) when it fails, unless allowFailure. */
+export async function docker(args: string[], opts: { allowFailure?: boolean } = {}): Promise<DockerResult> {
+  try {
+    return await runDocker(args);
+  } catch (e) {
+    if (opts.allowFailure && e instanceof DockerCommandError) return e.result;
+    throw e;
+  }
+}
+
+/**
+ * Starts `docker <args>` attached, output piped: the caller reads the container's stdout/stderr live.
+ * `env` adds to the client's environment (what `-e NAME` without a value reads).
+ */
+export function spawnDocker(args: string[], env: { [name: string]: string } = {}): ChildProcess {
+  return spawn(dockerCommand(), args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export interface EngineInfo {
+  /** `x86_64`, `aarch64`. */
+  readonly architecture: string;
+  readonly cgroupVersion: string;
+  readonly os: string;
+}
+
+let engine: Promise<EngineInfo> | undefined;
+/** `docker info`, once per process. */
+export function engineInfo(): Promise<EngineInfo> {
+  engine ??= docker(['info', '--format', '{{json .}}']).then(r => {
+    const i = JSON.parse(r.stdout);
+    return { architecture: i.Architecture ?? '', cgroupVersion: String(i.CgroupVersion ?? ''), os: i.OSType ?? 'linux' };
+  }).catch(e => {
+    engine = undefined;
+    throw new Error(`no Docker engine answers (${(e as Error).message}). Start Docker, or set CDK_DOCKER to a working client.`);
+  });
+  return engine;
+}
+
+export interface ImageInfo {
+  readonly id: string;
+  /** `amd64`, `arm64`. */
+  readonly architecture: string;
+  readonly entrypoint: string[];
+  readonly cmd: string[];
+  readonly workingDir: string;
+  /** The image's own environment, `NAME=value`. */
+  readonly env: string[];
+}
+
+/** `docker image inspect`; undefined when the image is not there. */
+export async function imageInfo(tag: string): Promise<ImageInfo | undefined> {
+  const r = await docker(['image', 'inspect', '--format', '{{json .}}', tag], { allowFailure: true });
+  if (r.code !== 0) return undefined;
+  const i = JSON.parse(r.stdout);
+  const c = i.Config ?? {};
+  return { id: i.Id, architecture: i.Architecture ?? '', entrypoint: c.Entrypoint ?? [], cmd: c.Cmd ?? [], workingDir: c.WorkingDir ?? '', env: c.Env ?? [] };
+}
+
+/** The bridge network's gateway: the host address containers reach. */
+export async function bridgeGateway(): Promise<string | undefined> {
+  const r = await docker(['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}'], { allowFailure: true });
+  return r.stdout.trim().split(/\s+/).find(a => /^\d+\.\d+\.\d+\.\d+$/.test(a));
+}
+
+export interface ContainerExit { readonly exitCode: number; readonly oomKilled: boolean }
+
+/** How a stopped container ended; undefined when it is gone. */
+export async function containerExit(name: string): Promise<ContainerExit | undefined> {
+  const r = await docker(['container', 'inspect', '--format', '{{.State.ExitCode}} {{.State.OOMKilled}}', name], { allowFailure: true });
+  if (r.code !== 0) return undefined;
+  const [code, oom] = r.stdout.trim().split(' ');
+  return { exitCode: Number(code), oomKilled: oom === 'true' };
+}
+
+/** Removes containers (running or not); never fails. */
+export async function removeContainers(names: string[]): Promise<void> {
+  if (names.length) await docker(['rm', '-f', ...names], { allowFailure: true });
+}
+
+/** Names of containers carrying a label (`key=value`), running or not. */
+export async function containersWithLabel(label: string): Promise<string[]> {
+  const r = await docker(['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}'], { allowFailure: true });
+  return r.stdout.split('\n').map(s => s.trim()).filter(Boolean);
+}
+
+/** Runs a command in a running container; undefined when it fails. */
+export async function execIn(name: string, command: string[]): Promise<string | undefined> {
+  const r = await docker(['exec', name, ...command], { allowFailure: true });
+  return r.code === 0 ? r.stdout : undefined;
+}

@@ -1,0 +1,53 @@
+// A function ready to run locally: its settings, the image to run, the merged environment, and the
+// checks that must pass before any container starts (image present, architecture runnable).
+import * as fs from 'fs';
+import { architectureProblem } from './architecture';
+import { ImageInfo, engineInfo, imageInfo as inspectImage } from './docker';
+import { EnvMap } from './environment';
+import { FunctionSpec } from './function-spec';
+import { runtimeHost } from './runtime-host';
+import { Sandbox } from './sandbox';
+
+export interface LocalFunctionOptions {
+  readonly fn: FunctionSpec;
+  /** Image reference, already built or pulled. */
+  readonly image: string;
+  /** Template environment + --env-vars overrides + credentials, merged. */
+  readonly environment: EnvMap;
+  readonly region: string;
+  readonly account?: string;
+}
+
+export class LocalFunction {
+  /** Checks the image and the architecture, so a run that cannot work fails before starting anything. */
+  static async prepare(o: LocalFunctionOptions): Promise<LocalFunction> {
+    const info = await inspectImage(o.image);
+    if (!info) throw new Error(`${o.fn.path}: image ${o.image} is not in the local Docker engine. Build it (drop --no-build) or pull it first.`);
+    const engine = await engineInfo();
+    // The engine runs on this machine when it is not remote (DOCKER_HOST) and its cgroups are ours.
+    const engineIsLocal = !process.env.DOCKER_HOST && fs.existsSync('/proc/sys/fs/binfmt_misc');
+    const problem = architectureProblem(o.fn, info, engine, engineIsLocal);
+    if (problem) throw new Error(problem);
+    return new LocalFunction(o, info);
+  }
+
+  private constructor(public readonly o: LocalFunctionOptions, public readonly imageInfo: ImageInfo) {}
+
+  get spec(): FunctionSpec {
+    return this.o.fn;
+  }
+
+  /** Starts a new execution environment; `onOutput` receives its output live. */
+  async startSandbox(onOutput?: (chunk: Buffer) => void): Promise<Sandbox> {
+    return Sandbox.start({
+      fn: this.o.fn,
+      image: this.o.image,
+      imageInfo: this.imageInfo,
+      environment: this.o.environment,
+      region: this.o.region,
+      account: this.o.account,
+      host: await runtimeHost(),
+      onOutput,
+    });
+  }
+}

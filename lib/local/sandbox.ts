@@ -1,0 +1,294 @@
+// One execution environment: a container of the function's image, started with its settings, and the
+// Runtime API server it polls. Invoked one event at a time; reused while it stays healthy, as Lambda
+// reuses a warm environment. Every way out (answer, error, timeout, crash, memory kill) ends with the
+// caller able to destroy() the container, and destroy() always removes it.
+import { ChildProcess } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ContainerExit, ImageInfo, containerExit, removeContainers, spawnDocker } from './docker';
+import { EnvMap, logStreamName, standardVariables } from './environment';
+import { FunctionSpec } from './function-spec';
+import * as errors from './lambda-errors';
+import { INIT_TIMEOUT_MS } from './limits';
+import { readMemoryPeak } from './memory-peak';
+import { RuntimeApiServer, RuntimeOutcome } from './runtime-api';
+import { RuntimeHost } from './runtime-host';
+import { platformForName } from '../image/platform';
+
+/** Label on every container the local runtime starts: `<label>=<pid of the owning process>`. */
+export const OWNER_LABEL = 'cdk-container-function.local.owner';
+
+export interface SandboxOptions {
+  readonly fn: FunctionSpec;
+  /** Image reference to run. */
+  readonly image: string;
+  readonly imageInfo: ImageInfo;
+  /** Template environment, overrides and credentials, already merged (standard variables are added here). */
+  readonly environment: EnvMap;
+  readonly region: string;
+  readonly host: RuntimeHost;
+  /** The account in the function ARN the runtime sees. */
+  readonly account?: string;
+  /** Live container output (stdout and stderr), e.g. to print as it happens. */
+  readonly onOutput?: (chunk: Buffer) => void;
+}
+
+/** One invocation's result, with everything REPORT and the Invoke API need. */
+export interface InvocationResult {
+  readonly requestId: string;
+  /** The payload returned to the caller: the function's response, or an error in Lambda's shape. */
+  readonly payload: Buffer;
+  /** Set when the payload is an error (Invoke API: X-Amz-Function-Error: Unhandled). */
+  readonly functionError?: errors.LambdaErrorPayload;
+  readonly durationMs: number;
+  readonly initDurationMs?: number;
+  readonly maxMemoryBytes?: number;
+  readonly memoryMb: number;
+  /** REPORT's Status for platform failures. */
+  readonly status?: { readonly status: 'timeout' | 'error'; readonly errorType?: string };
+  /** Container output during this invocation (function logs, platform lines excluded). */
+  readonly logs: string;
+  /** Whether the environment can take another event. */
+  readonly reusable: boolean;
+}
+
+type Ending =
+  | { readonly kind: 'outcome'; readonly outcome: RuntimeOutcome }
+  | { readonly kind: 'init-error'; readonly body: Buffer; readonly errorType?: string }
+  | { readonly kind: 'exit' }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'init-timeout' };
+
+let counter = 0;
+
+export class Sandbox {
+  /** Starts the container; the runtime initialises in the background (the first invoke waits for it). */
+  static async start(o: SandboxOptions): Promise<Sandbox> {
+    const runtime = new RuntimeApiServer();
+    const port = await runtime.listen(o.host.bind);
+    const name = `ccf-local-${process.pid}-${++counter}-${crypto.randomBytes(3).toString('hex')}`;
+    const cidDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-cid-'));
+    const cidFile = path.join(cidDir, 'cid');
+    const fn = o.fn;
+    const entry = fn.entryPoint ?? o.imageInfo.entrypoint;
+    const cmd = fn.command ?? o.imageInfo.cmd;
+    const env: EnvMap = {
+      ...o.environment,
+      ...standardVariables({
+        fn,
+        region: o.region,
+        handler: cmd[0],
+        runtimeApi: `${o.host.advertise}:${port}`,
+        logStreamName: logStreamName(new Date(), crypto.randomBytes(16).toString('hex')),
+        taskRoot: o.imageInfo.env.find(e => e.startsWith('LAMBDA_TASK_ROOT='))?.slice('LAMBDA_TASK_ROOT='.length) ?? '/var/task',
+      }),
+    };
+    const platform = platformForName(fn.architecture)?.platformName ?? 'linux/amd64';
+    const args = ['run', '--name', name, '--label', `${OWNER_LABEL}=${process.pid}`, '--cidfile', cidFile,
+      '--platform', platform,
+      // MemorySize is the hard limit, with no swap on top: over it, the kernel kills the runtime as Lambda does.
+      '--memory', `${fn.memoryMb}m`, '--memory-swap', `${fn.memoryMb}m`,
+      ...o.host.runArgs];
+    // `-e NAME` takes the value from the client's environment: values (credentials) never show in `ps`.
+    for (const k of Object.keys(env)) args.push('-e', k);
+    if (fn.workingDirectory) args.push('--workdir', fn.workingDirectory);
+    // Lambda overrides ENTRYPOINT and CMD independently; docker's --entrypoint clears CMD, so pass both.
+    if (fn.entryPoint) args.push('--entrypoint', entry[0] ?? '', o.image, ...entry.slice(1), ...cmd);
+    else if (fn.command) args.push(o.image, ...cmd);
+    else args.push(o.image);
+    const startedAt = performance.now();
+    const child = spawnDocker(args, env);
+    return new Sandbox(o, name, cidFile, cidDir, runtime, child, startedAt);
+  }
+
+  private readonly exited: Promise<void>;
+  private hasExited = false;
+  private initDurationMs: number | undefined;
+  private initDoneAt: number | undefined;
+  private capture: Buffer[] | undefined;
+  private readonly recentOutput: Buffer[] = [];
+  private destroyed: Promise<void> | undefined;
+  private killedByUs = false;
+  private invocations = 0;
+
+  private constructor(
+    private readonly o: SandboxOptions,
+    public readonly name: string,
+    private readonly cidFile: string,
+    private readonly cidDir: string,
+    private readonly runtime: RuntimeApiServer,
+    private readonly child: ChildProcess,
+    private readonly startedAt: number,
+  ) {
+    const onData = (c: Buffer) => {
+      this.capture?.push(c);
+      this.recentOutput.push(c);
+      if (this.recentOutput.length > 50) this.recentOutput.shift();
+      o.onOutput?.(c);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    this.exited = new Promise(r => child.on('close', () => { this.hasExited = true; r(); }));
+    child.on('error', () => { this.hasExited = true; });
+    void runtime.initDone.then(() => {
+      this.initDoneAt = performance.now();
+      this.initDurationMs = this.initDoneAt - this.startedAt;
+    });
+  }
+
+  get alive(): boolean {
+    return !this.hasExited && !this.destroyed;
+  }
+
+  /** Resolves when the runtime has initialised (its first poll), or rejects with why it never will. */
+  async warm(): Promise<void> {
+    const r = await Promise.race([
+      this.runtime.initDone.then(() => 'ok' as const),
+      this.runtime.initError.then(() => 'init-error' as const),
+      this.exited.then(() => 'exit' as const),
+      delay(INIT_TIMEOUT_MS).then(() => 'timeout' as const),
+    ]);
+    if (r !== 'ok') throw new Error(`${this.o.fn.path}: the runtime did not initialise (${r}). Invoke it to see the error.`);
+  }
+
+  /** Runs one event. Never rejects for function or runtime failures: those are results in Lambda's shape. */
+  async invoke(payload: Buffer, opts: { requestId?: string; clientContext?: string } = {}): Promise<InvocationResult> {
+    const fn = this.o.fn;
+    const requestId = opts.requestId ?? crypto.randomUUID();
+    const cold = this.invocations++ === 0;
+    this.capture = [];
+    const invokeAt = performance.now();
+
+    // Cold: wait for init (bounded by Lambda's init limit) before the function's own timeout starts.
+    let ending: Ending | undefined;
+    if (this.initDoneAt === undefined) {
+      ending = await Promise.race([
+        this.runtime.initDone.then(() => undefined),
+        this.runtime.initError.then(e => ({ kind: 'init-error', ...e }) as Ending),
+        this.exited.then(() => ({ kind: 'exit' }) as Ending),
+        delay(INIT_TIMEOUT_MS).then(() => ({ kind: 'init-timeout' }) as Ending),
+      ]);
+    }
+    const runStart = Math.max(invokeAt, this.initDoneAt ?? invokeAt);
+    let timer: NodeJS.Timeout | undefined;
+    if (!ending) {
+      const timeoutMs = fn.timeoutSeconds * 1000;
+      const answered = this.runtime.invoke({
+        requestId,
+        payload,
+        deadlineMs: Date.now() + timeoutMs,
+        functionArn: `arn:aws:lambda:${this.o.region}:${this.o.account ?? '123456789012'}:function:${fn.functionName}`,
+        traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${crypto.randomBytes(12).toString('hex')};Parent=${crypto.randomBytes(8).toString('hex')};Sampled=0`,
+        clientContext: opts.clientContext,
+      });
+      ending = await Promise.race([
+        answered.then(outcome => ({ kind: 'outcome', outcome }) as Ending),
+        this.runtime.initError.then(e => ({ kind: 'init-error', ...e }) as Ending),
+        this.exited.then(() => ({ kind: 'exit' }) as Ending),
+        new Promise<Ending>(r => { timer = setTimeout(() => r({ kind: 'timeout' }), timeoutMs); }),
+      ]);
+      if (timer) clearTimeout(timer);
+    }
+    const endAt = performance.now();
+    const durationMs = ending.kind === 'timeout' ? fn.timeoutSeconds * 1000 : Math.max(0, endAt - runStart);
+    // Read the peak while the container still exists (a dead one's cgroup is gone).
+    const peak = this.hasExited ? undefined : await readMemoryPeak(this.containerId(), this.name);
+    const base = {
+      requestId,
+      durationMs,
+      initDurationMs: cold ? this.initDurationMs ?? endAt - this.startedAt : undefined,
+      memoryMb: fn.memoryMb,
+      maxMemoryBytes: peak,
+    };
+    const result = await this.settle(ending, base);
+    this.capture = undefined;
+    return result;
+  }
+
+  private async settle(ending: Ending, base: Omit<InvocationResult, 'payload' | 'logs' | 'reusable'>): Promise<InvocationResult> {
+    const logs = () => Buffer.concat(this.capture ?? []).toString('utf8');
+    const fail = (e: errors.LambdaErrorPayload, reusable: boolean, extra: Partial<InvocationResult> = {}): InvocationResult =>
+      ({ ...base, payload: Buffer.from(JSON.stringify(e)), functionError: e, logs: logs(), reusable, ...extra });
+    switch (ending.kind) {
+      case 'outcome': {
+        const o = ending.outcome;
+        if (o.kind === 'response') return { ...base, payload: o.body, logs: logs(), reusable: true };
+        if (o.kind === 'response-too-large') return fail(errors.responseTooLarge(this.runtime.maxResponseBytes), true);
+        return fail(errors.parseErrorBody(o.body, o.errorType), true);
+      }
+      case 'init-error':
+        // Lambda discards an environment whose init failed.
+        await this.destroy();
+        return fail(errors.parseErrorBody(ending.body, ending.errorType), false);
+      case 'timeout': {
+        this.runtime.abandon();
+        await this.destroy();
+        const line = errors.timedOutLogLine(base.requestId, this.o.fn.timeoutSeconds);
+        this.o.onOutput?.(Buffer.from(line + '\n'));
+        return fail(errors.timedOut(base.requestId, this.o.fn.timeoutSeconds), false, { status: { status: 'timeout' }, logs: logs() + line + '\n' });
+      }
+      case 'init-timeout':
+        await this.destroy();
+        return fail(errors.initTimedOut(base.requestId, INIT_TIMEOUT_MS), false, { status: { status: 'timeout' } });
+      case 'exit': {
+        const exit = await this.exitInfo();
+        await this.destroy();
+        const out = Buffer.concat(this.recentOutput).toString('utf8');
+        if (/exec format error/i.test(out)) {
+          const e = { errorType: 'Runtime.InvalidEntrypoint', errorMessage: `RequestId: ${base.requestId} Error: the image's binaries are not for this machine's architecture (exec format error). ${this.o.fn.path} is ${this.o.fn.architecture}: register QEMU emulation, or invoke on a matching machine.` };
+          return fail(e, false, { status: { status: 'error', errorType: e.errorType } });
+        }
+        if (exit?.oomKilled || exit?.exitCode === 137) {
+          // Killed at the memory limit: Lambda then reports Max Memory Used equal to Memory Size.
+          const e = errors.outOfMemory(base.requestId);
+          return fail(e, false, { status: { status: 'error', errorType: e.errorType }, maxMemoryBytes: this.o.fn.memoryMb * 1024 * 1024 });
+        }
+        const e = errors.exitError(base.requestId, exitDescription(exit));
+        return fail(e, false, { status: { status: 'error', errorType: e.errorType } });
+      }
+    }
+  }
+
+  private async exitInfo(): Promise<ContainerExit | undefined> {
+    await this.exited;
+    return containerExit(this.name);
+  }
+
+  private containerId(): string {
+    try { return fs.readFileSync(this.cidFile, 'utf8').trim(); } catch { return this.name; }
+  }
+
+  /** Removes the container and stops the Runtime API server; idempotent, never throws. */
+  destroy(): Promise<void> {
+    this.destroyed ??= (async () => {
+      this.killedByUs = true;
+      this.runtime.abandon();
+      await removeContainers([this.name]);
+      // `docker run` ends once its container is gone; that also drains the last output.
+      await Promise.race([this.exited, delay(10_000)]);
+      if (!this.hasExited) this.child.kill('SIGKILL');
+      await this.runtime.close();
+      fs.rmSync(this.cidDir, { recursive: true, force: true });
+    })();
+    return this.destroyed;
+  }
+
+  /** Whether destroy() was asked for (a container that ends otherwise died on its own). */
+  get removedByUs(): boolean {
+    return this.killedByUs;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise(r => setTimeout(r, ms).unref());
+}
+
+/** Docker reports a signal death as 128 + signal; Lambda names the signal as Go does (`signal: killed`). */
+function exitDescription(exit: ContainerExit | undefined): { code?: number; signal?: string } {
+  if (!exit) return {};
+  const names: { [n: number]: string } = { 6: 'aborted', 9: 'killed', 11: 'segmentation fault', 15: 'terminated' };
+  if (exit.exitCode > 128 && names[exit.exitCode - 128]) return { signal: names[exit.exitCode - 128] };
+  return { code: exit.exitCode };
+}
