@@ -198,7 +198,7 @@ export class ContainerImageChecks implements IAspect {
     }
     if (this.findingsFile) this.writeFindings(root);
     const outdir = (Stage.isStage(root) ? root : Stage.of(root))?.outdir;
-    if (outdir) this.measurer?.writeReport(outdir);
+    if (outdir) this.measurer?.writeReport(root.node.root, outdir);
   }
 
   private writeFindings(root: IConstruct): void {

@@ -90,8 +90,9 @@ export function reportRows(report: ImageReport): string[][] {
   const rows: string[][] = [];
   for (const image of report.images) {
     const size = image.measuredBytes ?? image.estimatedBytes;
-    const sizeText = image.measuredBytes !== undefined ? formatSize(image.measuredBytes)
-      : image.estimatedBytes !== undefined ? `≥ ${formatSize(image.estimatedBytes)} (estimated)` : image.status === 'failed' ? 'build failed' : '-';
+    const sizeText = image.status === 'failed' ? 'build failed'
+      : image.measuredBytes !== undefined ? formatSize(image.measuredBytes)
+        : image.estimatedBytes !== undefined ? `≥ ${formatSize(image.estimatedBytes)} (estimated)` : '-';
     const biggest = image.layers ? largestLayers({ layers: image.layers.filter(l => !l.base) }, 1)[0] : undefined;
     const percent = image.budgetBytes !== undefined && size !== undefined ? `${Math.round((size / image.budgetBytes) * 100)}%${overBudget(image) ? ' ❌' : ''}` : '-';
     for (const fn of image.functions.length > 0 ? image.functions : ['(no function)']) {

@@ -22,6 +22,9 @@ export function measureRequested(scope: IConstruct): boolean {
   return context === true || context === 'true' || env === '1' || env?.toLowerCase() === 'true';
 }
 
+/** Report rows per app (the root construct), so that several Aspects of one app write one report. */
+const ROWS_OF_APP = new WeakMap<IConstruct, Map<string, ImageReportEntry>>();
+
 export interface SynthImage {
   /** The construct the function is reported on. */
   readonly construct: IConstruct;
@@ -56,10 +59,26 @@ export class SynthMeasurer {
     return result.measurement;
   }
 
-  /** Writes container-images.json and container-images.md into the assembly, when any function image was seen. */
-  public writeReport(outdir: string): ImageReport | undefined {
+  /**
+   * Writes container-images.json and container-images.md into the assembly, when any function image was seen.
+   * Several checks Aspects in one app (one per stack, with different budgets) share the file: each adds its rows
+   * to those the others wrote for the same app.
+   */
+  public writeReport(app: IConstruct, outdir: string): ImageReport | undefined {
     if (this.entries.size === 0) return undefined;
-    const images: ImageReportEntry[] = [...this.entries.entries()].map(([hash, { functions, image }]) => {
+    const rows = ROWS_OF_APP.get(app) ?? new Map<string, ImageReportEntry>();
+    ROWS_OF_APP.set(app, rows);
+    for (const row of this.rows()) {
+      const key = `${row.assetHash}\0${row.functions.join('\0')}`;
+      rows.set(key, row);
+    }
+    const report: ImageReport = { version: 1, images: [...rows.values()] };
+    writeReport(outdir, report);
+    return report;
+  }
+
+  private rows(): ImageReportEntry[] {
+    return [...this.entries.entries()].map(([hash, { functions, image }]) => {
       const result = this.results.get(hash);
       return reportEntry({
         functions,
@@ -73,9 +92,6 @@ export class SynthMeasurer {
         error: result && 'error' in result ? result.error : undefined,
       });
     });
-    const report: ImageReport = { version: 1, images };
-    writeReport(outdir, report);
-    return report;
   }
 
   private measureOnce(image: SynthImage): AssetMeasurement | { error: string } {
