@@ -1,22 +1,32 @@
 import { Size, SizeRoundingBehavior, Token, aws_lambda as lambda } from 'aws-cdk-lib';
 import { invalidInput } from './errors';
+import { LAMBDA_ARCHITECTURES, LAMBDA_IMAGE_SIZE_LIMIT_GIB, LAMBDA_MEMORY_MB, LAMBDA_TIMEOUT_SECONDS, lambdaArchitecture } from './lambda-facts';
 
-/** Lambda's limit on an image's uncompressed size. */
-export const LAMBDA_IMAGE_SIZE_LIMIT = Size.gibibytes(10);
+/** Lambda's limit on an image's uncompressed size (from lib/lambda-facts.ts). */
+export const LAMBDA_IMAGE_SIZE_LIMIT = Size.gibibytes(LAMBDA_IMAGE_SIZE_LIMIT_GIB);
 
 /** Checks the function options the library sets defaults for, before any resource exists. */
 export function validateFunctionOptions(path: string, props: lambda.FunctionOptions & { maxImageSize?: Size }): void {
+  const architecture = props.architecture;
+  if (architecture && !Token.isUnresolved(architecture.name) && !lambdaArchitecture(architecture.name)) {
+    // The image is built for the function's architecture; one Lambda does not run has no platform to build for.
+    throw invalidInput(path, `architecture '${architecture.name}' is not one Lambda runs (${LAMBDA_ARCHITECTURES.map(a => a.name).join(', ')})`,
+      'Use Architecture.X86_64 or Architecture.ARM_64.');
+  }
   const memory = props.memorySize;
-  if (memory !== undefined && !Token.isUnresolved(memory) && (memory < 128 || memory > 10240 || !Number.isInteger(memory))) {
-    throw invalidInput(path, `memorySize ${memory} MB is outside Lambda's range`, 'Use a whole number of MB from 128 to 10240.');
+  const memoryValid = memory === undefined || Token.isUnresolved(memory)
+    || (memory >= LAMBDA_MEMORY_MB.min && memory <= LAMBDA_MEMORY_MB.max && Number.isInteger(memory));
+  if (!memoryValid) {
+    throw invalidInput(path, `memorySize ${memory} MB is ${Number.isInteger(memory) ? "outside Lambda's range" : 'not a whole number'}`,
+      `Use a whole number of MB from ${LAMBDA_MEMORY_MB.min} to ${LAMBDA_MEMORY_MB.max}.`);
   }
   const timeout = props.timeout;
   if (timeout && !timeout.isUnresolved()) {
     const seconds = timeout.toSeconds({ integral: false });
-    if (seconds > 900) {
+    if (seconds > LAMBDA_TIMEOUT_SECONDS.max) {
       throw invalidInput(path, `timeout ${timeout.toHumanString()} is over Lambda's 15 minutes`, 'Use at most Duration.minutes(15); move longer work to Step Functions or ECS.');
     }
-    if (seconds < 1) {
+    if (seconds < LAMBDA_TIMEOUT_SECONDS.min) {
       throw invalidInput(path, `timeout ${timeout.toHumanString()} is under 1 second`, 'Use at least Duration.seconds(1).');
     }
   }
@@ -30,10 +40,10 @@ export function validateFunctionOptions(path: string, props: lambda.FunctionOpti
     }
     const bytes = budget.toBytes();
     if (bytes <= 0) {
-      throw invalidInput(path, 'maxImageSize must be greater than 0', 'Pass a budget such as Size.mebibytes(500), or omit it to use the 10 GB limit.');
+      throw invalidInput(path, 'maxImageSize must be greater than 0', `Pass a budget such as Size.mebibytes(500), or omit it to use the ${LAMBDA_IMAGE_SIZE_LIMIT_GIB} GB limit.`);
     }
     if (bytes > LAMBDA_IMAGE_SIZE_LIMIT.toBytes()) {
-      throw invalidInput(path, `maxImageSize ${budget.toMebibytes({ rounding: SizeRoundingBehavior.NONE })} MiB is over Lambda's 10 GB image limit`, 'Pass at most Size.gibibytes(10).');
+      throw invalidInput(path, `maxImageSize ${budget.toMebibytes({ rounding: SizeRoundingBehavior.NONE })} MiB is over Lambda's ${LAMBDA_IMAGE_SIZE_LIMIT_GIB} GB image limit`, `Pass at most Size.gibibytes(${LAMBDA_IMAGE_SIZE_LIMIT_GIB}).`);
     }
   }
 }

@@ -1,6 +1,7 @@
 // Internal: runs rules on subjects and turns their findings into reportable, suppressed-or-not findings.
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { MIN_SUPPRESSION_REASON_LENGTH } from '../lambda-facts';
 import { Pragma } from './dockerfile-model';
 import { redactSecrets } from './redact';
 import { IImageRule, RuleFinding, RuleLevel } from './rule';
@@ -12,7 +13,7 @@ export const RULE_FAILED = 'CCF900';
 export const UNUSED_SUPPRESSION = 'CCF901';
 export const PRAGMA_WITHOUT_REASON = 'CCF902';
 
-const MIN_PRAGMA_REASON = 10;
+const MIN_PRAGMA_REASON = MIN_SUPPRESSION_REASON_LENGTH;
 
 /** A finding ready to report. */
 export interface Finding {

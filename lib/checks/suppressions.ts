@@ -3,13 +3,14 @@
 // engine reads the same metadata to also cover infos, errors and strict mode.
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { MIN_SUPPRESSION_REASON_LENGTH } from '../lambda-facts';
 
 /** Prefix of every annotation id this library adds (`cdk-container-function:CCF101`). */
 export const ID_PREFIX = 'cdk-container-function:';
 /** Key of the template metadata that lists suppressions on a resource. */
 export const TEMPLATE_METADATA_KEY = 'cdk-container-function';
 
-const MIN_REASON = 10;
+const MIN_REASON = MIN_SUPPRESSION_REASON_LENGTH;
 const ACKNOWLEDGED_ID = /(?:^|::)cdk-container-function:([A-Za-z0-9]+)$/;
 
 /** A suppression of one rule on one construct (and its children). */

@@ -1,3 +1,5 @@
+import { AWS_BASE_IMAGES, AWS_BASE_IMAGE_REGISTRY, isDeprecatedOn, runtimeDeprecation } from '../lambda-facts';
+
 /**
  * The language family of a Lambda base image: decides how dependencies are installed,
  * how the handler is validated and how the final stage starts the function.
@@ -83,7 +85,6 @@ interface BaseImageSpec {
   readonly deprecationDate?: string;
 }
 
-const AWS = 'public.ecr.aws/lambda';
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /**
@@ -98,30 +99,30 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 export class LambdaBaseImage {
   /**
    * Python 3.11 (Amazon Linux 2).
-   * @deprecated Lambda deprecated python3.11 on 2026-06-30. Use PYTHON_3_13.
+   * @deprecated Lambda has deprecated python3.11 (see `deprecationDate`). Use PYTHON_3_13.
    */
-  public static readonly PYTHON_3_11 = LambdaBaseImage.aws('python', '3.11', BaseImageFamily.PYTHON, 'python3.11', '2026-06-30');
+  public static readonly PYTHON_3_11 = LambdaBaseImage.aws('PYTHON_3_11');
   /** Python 3.12 (Amazon Linux 2023). */
-  public static readonly PYTHON_3_12 = LambdaBaseImage.aws('python', '3.12', BaseImageFamily.PYTHON, 'python3.12');
+  public static readonly PYTHON_3_12 = LambdaBaseImage.aws('PYTHON_3_12');
   /** Python 3.13 (Amazon Linux 2023). */
-  public static readonly PYTHON_3_13 = LambdaBaseImage.aws('python', '3.13', BaseImageFamily.PYTHON, 'python3.13');
+  public static readonly PYTHON_3_13 = LambdaBaseImage.aws('PYTHON_3_13');
   /** Python 3.14 (Amazon Linux 2023). */
-  public static readonly PYTHON_3_14 = LambdaBaseImage.aws('python', '3.14', BaseImageFamily.PYTHON, 'python3.14');
+  public static readonly PYTHON_3_14 = LambdaBaseImage.aws('PYTHON_3_14');
   /**
    * Node.js 20 (Amazon Linux 2023).
-   * @deprecated Lambda deprecated nodejs20.x on 2026-04-30. Use NODEJS_24.
+   * @deprecated Lambda has deprecated nodejs20.x (see `deprecationDate`). Use NODEJS_24.
    */
-  public static readonly NODEJS_20 = LambdaBaseImage.aws('nodejs', '20', BaseImageFamily.NODEJS, 'nodejs20.x', '2026-04-30');
+  public static readonly NODEJS_20 = LambdaBaseImage.aws('NODEJS_20');
   /** Node.js 22 (Amazon Linux 2023). */
-  public static readonly NODEJS_22 = LambdaBaseImage.aws('nodejs', '22', BaseImageFamily.NODEJS, 'nodejs22.x');
+  public static readonly NODEJS_22 = LambdaBaseImage.aws('NODEJS_22');
   /** Node.js 24 (Amazon Linux 2023). */
-  public static readonly NODEJS_24 = LambdaBaseImage.aws('nodejs', '24', BaseImageFamily.NODEJS, 'nodejs24.x');
+  public static readonly NODEJS_24 = LambdaBaseImage.aws('NODEJS_24');
   /** Java 21 (Amazon Linux 2023). */
-  public static readonly JAVA_21 = LambdaBaseImage.aws('java', '21', BaseImageFamily.JAVA, 'java21');
+  public static readonly JAVA_21 = LambdaBaseImage.aws('JAVA_21');
   /** Java 25 (Amazon Linux 2023). */
-  public static readonly JAVA_25 = LambdaBaseImage.aws('java', '25', BaseImageFamily.JAVA, 'java25');
+  public static readonly JAVA_25 = LambdaBaseImage.aws('JAVA_25');
   /** OS-only runtime on Amazon Linux 2023, for Go, Rust or any `bootstrap` binary. */
-  public static readonly PROVIDED_AL2023 = LambdaBaseImage.aws('provided', 'al2023', BaseImageFamily.PROVIDED, 'provided.al2023');
+  public static readonly PROVIDED_AL2023 = LambdaBaseImage.aws('PROVIDED_AL2023');
 
   /**
    * A non-AWS base image ("alternative base image + runtime interface client").
@@ -159,17 +160,22 @@ export class LambdaBaseImage {
     });
   }
 
-  private static aws(name: string, tag: string, family: BaseImageFamily, runtimeName: string, deprecationDate?: string) {
+  // Every AWS base comes from the one table of Lambda facts (lib/lambda-facts.ts), which the CLI lists too.
+  private static aws(constant: string) {
+    const row = AWS_BASE_IMAGES.find(b => b.constant === constant);
+    if (!row) throw new Error(`internal: ${constant} is not in AWS_BASE_IMAGES`);
+    const deprecation = runtimeDeprecation(row.repository, row.tag);
     return new LambdaBaseImage({
-      repository: `${AWS}/${name}`,
-      tag,
-      family,
-      runtimeName,
+      repository: `${AWS_BASE_IMAGE_REGISTRY}/${row.repository}`,
+      tag: row.tag,
+      family: row.family as BaseImageFamily,
+      runtimeName: row.runtime,
       custom: false,
       includesRuntimeInterfaceClient: true,
       taskRoot: '/var/task',
       packageManager: SystemPackageManager.DNF,
-      deprecationDate,
+      // Judged when the library loads: a projected date becomes a deprecation once it has passed.
+      deprecationDate: deprecation && isDeprecatedOn(deprecation, new Date()) ? deprecation.deprecatedOn : undefined,
     });
   }
 
@@ -189,7 +195,7 @@ export class LambdaBaseImage {
   public readonly taskRoot: string;
   /** Package manager for `systemPackages`. */
   public readonly packageManager: SystemPackageManager;
-  /** ISO date on which Lambda deprecated this runtime, if it did. */
+  /** ISO date on which Lambda deprecated this runtime, if it did (judged against today's date). */
   public readonly deprecationDate?: string;
   /** Pinned digest, if any. */
   public readonly digest?: string;

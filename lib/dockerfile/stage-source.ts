@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
+import { replacementAdvice } from '../lambda-facts';
 import { copyContext } from './copy-context';
 import { excludedBy } from './dockerignore';
 import { generate, secretLookingVariables } from './generator';
@@ -109,7 +110,7 @@ function stage(constructPath: string, directory: string, options: SourceImageOpt
     warnings.push({
       id: `${WARN}DeprecatedBaseImage`,
       message: `${base.runtimeName} was deprecated by AWS Lambda on ${base.deprecationDate}: `
-      + 'it gets no security patches and function updates will be blocked. Move to a newer LambdaBaseImage.',
+      + `it gets no security patches and function updates will be blocked. Move to ${replacementAdvice(base.family)}.`,
     });
   }
   if (fs.existsSync(path.join(abs, 'Dockerfile'))) {

@@ -1,4 +1,5 @@
 import { aws_ecr_assets as ecr_assets, aws_lambda as lambda } from 'aws-cdk-lib';
+import { LAMBDA_ARCHITECTURES, lambdaArchitecture } from '../lambda-facts';
 
 /** The Docker platform and copy architecture that match a function's architecture. */
 export interface ArchitecturePlatform {
@@ -8,19 +9,24 @@ export interface ArchitecturePlatform {
   readonly imageArch: string;
 }
 
-const AMD64: ArchitecturePlatform = { platform: ecr_assets.Platform.LINUX_AMD64, platformName: 'linux/amd64', imageArch: 'amd64' };
-const ARM64: ArchitecturePlatform = { platform: ecr_assets.Platform.LINUX_ARM64, platformName: 'linux/arm64', imageArch: 'arm64' };
+// Built from the one table of Lambda's architectures (lib/lambda-facts.ts).
+const PLATFORMS = new Map(LAMBDA_ARCHITECTURES.map(a => [a.name, {
+  platform: ecr_assets.Platform.custom(a.platform),
+  platformName: a.platform,
+  imageArch: a.imageArch,
+} as ArchitecturePlatform]));
+const AMD64 = PLATFORMS.get(lambda.Architecture.X86_64.name)!;
 
-/** The platform for a Lambda architecture name (`x86_64`, `arm64`, any case); undefined for others. */
+/** The platform for a Lambda architecture name (`x86_64`, `arm64`, or an alias such as `aarch64`, any case); undefined for others. */
 export function platformForName(architecture: string): ArchitecturePlatform | undefined {
-  switch (architecture.toLowerCase()) {
-    case lambda.Architecture.X86_64.name: return AMD64;
-    case lambda.Architecture.ARM_64.name: return ARM64;
-    default: return undefined;
-  }
+  const known = lambdaArchitecture(architecture);
+  return known ? PLATFORMS.get(known.name) : undefined;
 }
 
-/** Maps a Lambda architecture to the platform its image must be built for; there is no other choice. */
+/**
+ * Maps a Lambda architecture to the platform its image must be built for; there is no other choice. Architectures Lambda
+ * does not run are refused earlier (validateFunctionOptions), so the fallback is never reached from a ContainerFunction.
+ */
 export function platformFor(architecture: lambda.Architecture): ArchitecturePlatform {
   return platformForName(architecture.name) ?? AMD64;
 }

@@ -140,10 +140,17 @@ const CASES: RuleCases[] = [
     compliant: [
       PY,
       'FROM public.ecr.aws/lambda/nodejs:22\n',
-      'FROM public.ecr.aws/lambda/java:8.al2\n',
+      'FROM public.ecr.aws/lambda/java:21\n',
+      // Projected dates are not deprecations yet.
+      'FROM public.ecr.aws/lambda/python:3.13\n',
+      'FROM public.ecr.aws/lambda/dotnet:10\n',
       'FROM python:3.9\n',
     ],
     nonCompliant: [
+      // Amazon Linux 2 based runtimes, deprecated with AL2 on 2026-06-30.
+      { text: 'FROM public.ecr.aws/lambda/java:8.al2\n', lines: [1], mentions: 'java8.al2 runtime, deprecated by AWS Lambda on 2026-06-30' },
+      { text: 'FROM public.ecr.aws/lambda/provided:al2\n', lines: [1], mentions: 'provided.al2 runtime' },
+      { text: 'FROM public.ecr.aws/lambda/java:17\n', lines: [1], mentions: 'move to public.ecr.aws/lambda/java:21 (LambdaBaseImage.JAVA_21)' },
       { text: 'FROM public.ecr.aws/lambda/python:3.9\n', lines: [1], mentions: 'python3.9 runtime, deprecated by AWS Lambda on 2025-12-15' },
       { text: 'FROM public.ecr.aws/lambda/nodejs:20-x86_64\n', lines: [1], mentions: '2026-04-30' },
       { text: 'FROM amazon/aws-lambda-nodejs:18 AS x\nFROM public.ecr.aws/lambda/python:3.8.2024.01.05.10\n', lines: [1, 2] },

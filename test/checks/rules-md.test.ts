@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ContainerImageChecks } from '../../lib/checks';
-import { DEPRECATIONS } from '../../lib/checks/lambda-base-image';
+import { RUNTIME_DEPRECATIONS } from '../../lib/lambda-facts';
 
 const RULES_MD = fs.readFileSync(path.join(__dirname, '..', '..', 'RULES.md'), 'utf8');
 
@@ -21,9 +21,9 @@ test('rule ids are unique and well-formed', () => {
   for (const id of ids) expect(id).toMatch(/^CCF[0-9]{3}$/);
 });
 
-test('the deprecation table in RULES.md matches the data CCF109 uses', () => {
-  const documented = tableRows(/^\| (python|nodejs|java|go|provided|dotnet|ruby):/).map(([, runtime, date]) => [runtime, date]);
-  expect(documented).toEqual(DEPRECATIONS.map(d => [d.identifier, d.deprecatedOn]));
+test('the deprecation table in RULES.md matches the data CCF109 and the generator use (lib/lambda-facts.ts)', () => {
+  const documented = tableRows(/^\| (python|nodejs|java|go|provided|dotnet|ruby):/);
+  expect(documented).toEqual(RUNTIME_DEPRECATIONS.map(d => [`${d.repository}:${d.tag}`, d.identifier, d.deprecatedOn]));
 });
 
 test('every rule class is exported from the package index', () => {

@@ -36,7 +36,7 @@ export class DeprecatedLambdaBaseImageRule implements IImageRule {
       if (!reference || !deprecation) continue;
       findings.push({
         message: `FROM ${showImage(reference)} is the ${deprecation.identifier} runtime, deprecated by AWS Lambda on ${deprecation.deprecatedOn} (no more security patches)`,
-        fix: `move to a supported base image, e.g. ${deprecation.replacement}`,
+        fix: `move to ${deprecation.replacement}`,
         line: lineOf(stage.from),
       });
     }

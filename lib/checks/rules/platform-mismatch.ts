@@ -1,4 +1,5 @@
 import { platformForName } from '../../image/platform';
+import { normalizePlatform } from '../../lambda-facts';
 import { lineOf } from '../dockerfile-model';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject, SubjectKind } from '../subject';
@@ -32,12 +33,4 @@ export class PlatformMismatchRule implements IImageRule {
     }
     return findings;
   }
-}
-
-/** `linux/arm64/v8` → `linux/arm64`; `amd64` → `linux/amd64`. */
-export function normalizePlatform(platform: string): string {
-  const parts = platform.toLowerCase().trim().split('/');
-  const [os, arch] = parts.length === 1 ? ['linux', parts[0]] : parts;
-  const aliases: Record<string, string> = { aarch64: 'arm64', x86_64: 'amd64', x86: 'amd64' };
-  return `${os}/${aliases[arch] ?? arch}`;
 }

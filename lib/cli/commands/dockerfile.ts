@@ -4,9 +4,10 @@ import { Command } from 'commander';
 import { LambdaBaseImage } from '../../dockerfile/base-image';
 import { SourceImageOptions } from '../../dockerfile/options';
 import { stageSourceImage } from '../../dockerfile/stage-source';
+import { AWS_BASE_IMAGES } from '../../lambda-facts';
 
-const BASES = ['PYTHON_3_11', 'PYTHON_3_12', 'PYTHON_3_13', 'PYTHON_3_14', 'NODEJS_20', 'NODEJS_22', 'NODEJS_24',
-  'JAVA_21', 'JAVA_25', 'PROVIDED_AL2023'];
+// The LambdaBaseImage constants, from the one table they are built from.
+const BASES = AWS_BASE_IMAGES.map(b => b.constant);
 
 /** Adds the `dockerfile` subcommand to `program` (or configures `program` itself, for the legacy bin). */
 export function configureDockerfileCommand(command: Command): Command {

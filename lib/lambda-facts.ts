@@ -1,0 +1,160 @@
+// Internal: AWS Lambda's facts, one home each. The generator (lib/dockerfile), the checks (lib/checks), the construct's
+// validation, the CLI and RULES.md (checked by test/checks/rules-md.test.ts) all read them from here, so one edit
+// updates every place that states them. Imports nothing: it sits below every other module.
+
+/** Lambda's limit on a container image's uncompressed size, all layers included (10 GiB). */
+export const LAMBDA_IMAGE_SIZE_LIMIT_BYTES = 10 * 1024 * 1024 * 1024;
+/** The same limit in GiB, for messages and `Size.gibibytes()`. */
+export const LAMBDA_IMAGE_SIZE_LIMIT_GIB = 10;
+
+/** Memory Lambda accepts, in whole MB. */
+export const LAMBDA_MEMORY_MB = { min: 128, max: 10240 } as const;
+/** Timeout Lambda accepts, in seconds (15 minutes at most). */
+export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
+
+/** The shortest reason a suppression (`ContainerImageChecks.suppress`) or a `# ccf-ignore=` pragma may give. */
+export const MIN_SUPPRESSION_REASON_LENGTH = 10;
+
+/** An instruction set architecture Lambda runs, and how Docker and OCI name it. */
+export interface LambdaArchitecture {
+  /** Lambda's name (`Architecture.X86_64.name`). */
+  readonly name: string;
+  /** Docker platform the image must be built for. */
+  readonly platform: string;
+  /** OCI architecture name (image manifests, cdk-ecr-deployment's `imageArch`). */
+  readonly imageArch: string;
+  /** Other spellings of the same architecture in platforms and tools (lower case). */
+  readonly aliases: readonly string[];
+}
+
+/** The two architectures Lambda runs. There are no others: `Architecture.custom('riscv64')` cannot run. */
+export const LAMBDA_ARCHITECTURES: readonly LambdaArchitecture[] = [
+  { name: 'x86_64', platform: 'linux/amd64', imageArch: 'amd64', aliases: ['x86_64', 'x86-64', 'x64', 'x86', 'amd64'] },
+  { name: 'arm64', platform: 'linux/arm64', imageArch: 'arm64', aliases: ['arm64', 'aarch64', 'arm64/v8'] },
+];
+
+/** The Lambda architecture with this name or alias (any case), if Lambda runs it. */
+export function lambdaArchitecture(nameOrAlias: string): LambdaArchitecture | undefined {
+  const wanted = nameOrAlias.trim().toLowerCase();
+  return LAMBDA_ARCHITECTURES.find(a => a.name === wanted || a.aliases.includes(wanted));
+}
+
+/** `linux/arm64/v8` → `linux/arm64`; `amd64` → `linux/amd64`; other platforms lower-cased as they are. */
+export function normalizePlatform(platform: string): string {
+  const parts = platform.toLowerCase().trim().split('/');
+  const [os, ...rest] = parts.length === 1 ? ['linux', parts[0]] : parts;
+  const arch = lambdaArchitecture(rest.join('/')) ?? lambdaArchitecture(rest[0] ?? '');
+  return `${os}/${arch ? arch.imageArch : rest.join('/')}`;
+}
+
+/** Where AWS publishes its Lambda base images. */
+export const AWS_BASE_IMAGE_REGISTRY = 'public.ecr.aws/lambda';
+
+/** An AWS Lambda base image the library offers as a `LambdaBaseImage` constant (and the CLI as `--base`). */
+export interface AwsBaseImage {
+  /** The `LambdaBaseImage` constant's name. */
+  readonly constant: string;
+  /** Repository under `public.ecr.aws/lambda/`. */
+  readonly repository: string;
+  readonly tag: string;
+  /** Language family (`BaseImageFamily` value). */
+  readonly family: string;
+  /** Lambda runtime identifier. */
+  readonly runtime: string;
+}
+
+/** The bases `LambdaBaseImage` offers, in the order the CLI lists them. */
+export const AWS_BASE_IMAGES: readonly AwsBaseImage[] = [
+  { constant: 'PYTHON_3_11', repository: 'python', tag: '3.11', family: 'python', runtime: 'python3.11' },
+  { constant: 'PYTHON_3_12', repository: 'python', tag: '3.12', family: 'python', runtime: 'python3.12' },
+  { constant: 'PYTHON_3_13', repository: 'python', tag: '3.13', family: 'python', runtime: 'python3.13' },
+  { constant: 'PYTHON_3_14', repository: 'python', tag: '3.14', family: 'python', runtime: 'python3.14' },
+  { constant: 'NODEJS_20', repository: 'nodejs', tag: '20', family: 'nodejs', runtime: 'nodejs20.x' },
+  { constant: 'NODEJS_22', repository: 'nodejs', tag: '22', family: 'nodejs', runtime: 'nodejs22.x' },
+  { constant: 'NODEJS_24', repository: 'nodejs', tag: '24', family: 'nodejs', runtime: 'nodejs24.x' },
+  { constant: 'JAVA_21', repository: 'java', tag: '21', family: 'java', runtime: 'java21' },
+  { constant: 'JAVA_25', repository: 'java', tag: '25', family: 'java', runtime: 'java25' },
+  { constant: 'PROVIDED_AL2023', repository: 'provided', tag: 'al2023', family: 'provided', runtime: 'provided.al2023' },
+];
+
+/** A Lambda runtime with its (past or projected) deprecation date and the base image tags that carry it. */
+export interface RuntimeDeprecation {
+  /** Repository under `public.ecr.aws/lambda/` (`amazon/aws-lambda-<repository>` on Docker Hub). */
+  readonly repository: string;
+  /** Matches the version part of the tag (before any `-x86_64`/`-arm64` suffix). */
+  readonly version: RegExp;
+  /** The tag as RULES.md shows it. */
+  readonly tag: string;
+  /** Lambda runtime identifier, e.g. `python3.9`. */
+  readonly identifier: string;
+  /** ISO date from which AWS no longer applies security patches (phase 1 of Lambda's deprecation). */
+  readonly deprecatedOn: string;
+}
+
+// Source: the "Supported runtimes" and "Deprecated runtimes" tables of
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html (dates in the future are AWS's projections; the
+// checks judge them on the day of synth). Amazon Linux 2 reaches end of life on 2026-06-30, and with it every
+// AL2-based runtime (java8.al2, java11, java17, python3.10, python3.11, provided.al2).
+export const RUNTIME_DEPRECATIONS: readonly RuntimeDeprecation[] = [
+  { repository: 'python', version: /^3\.7(\.|$)/, tag: '3.7', identifier: 'python3.7', deprecatedOn: '2023-12-04' },
+  { repository: 'python', version: /^3\.8(\.|$)/, tag: '3.8', identifier: 'python3.8', deprecatedOn: '2024-10-14' },
+  { repository: 'python', version: /^3\.9(\.|$)/, tag: '3.9', identifier: 'python3.9', deprecatedOn: '2025-12-15' },
+  { repository: 'python', version: /^3\.10(\.|$)/, tag: '3.10', identifier: 'python3.10', deprecatedOn: '2026-06-30' },
+  { repository: 'python', version: /^3\.11(\.|$)/, tag: '3.11', identifier: 'python3.11', deprecatedOn: '2026-06-30' },
+  { repository: 'python', version: /^3\.12(\.|$)/, tag: '3.12', identifier: 'python3.12', deprecatedOn: '2028-10-31' },
+  { repository: 'python', version: /^3\.13(\.|$)/, tag: '3.13', identifier: 'python3.13', deprecatedOn: '2029-06-30' },
+  { repository: 'python', version: /^3\.14(\.|$)/, tag: '3.14', identifier: 'python3.14', deprecatedOn: '2029-06-30' },
+  { repository: 'nodejs', version: /^12(\.|$)/, tag: '12', identifier: 'nodejs12.x', deprecatedOn: '2023-03-31' },
+  { repository: 'nodejs', version: /^14(\.|$)/, tag: '14', identifier: 'nodejs14.x', deprecatedOn: '2023-12-04' },
+  { repository: 'nodejs', version: /^16(\.|$)/, tag: '16', identifier: 'nodejs16.x', deprecatedOn: '2024-06-12' },
+  { repository: 'nodejs', version: /^18(\.|$)/, tag: '18', identifier: 'nodejs18.x', deprecatedOn: '2025-09-01' },
+  { repository: 'nodejs', version: /^20(\.|$)/, tag: '20', identifier: 'nodejs20.x', deprecatedOn: '2026-04-30' },
+  { repository: 'nodejs', version: /^22(\.|$)/, tag: '22', identifier: 'nodejs22.x', deprecatedOn: '2027-04-30' },
+  { repository: 'nodejs', version: /^24(\.|$)/, tag: '24', identifier: 'nodejs24.x', deprecatedOn: '2028-04-30' },
+  { repository: 'java', version: /^8(\.\d{4}\.|$)/, tag: '8', identifier: 'java8 (Amazon Linux 1)', deprecatedOn: '2024-01-08' },
+  { repository: 'java', version: /^8\.al2(\.|$)/, tag: '8.al2', identifier: 'java8.al2', deprecatedOn: '2026-06-30' },
+  { repository: 'java', version: /^11(\.|$)/, tag: '11', identifier: 'java11', deprecatedOn: '2026-06-30' },
+  { repository: 'java', version: /^17(\.|$)/, tag: '17', identifier: 'java17', deprecatedOn: '2026-06-30' },
+  { repository: 'java', version: /^21(\.|$)/, tag: '21', identifier: 'java21', deprecatedOn: '2029-06-30' },
+  { repository: 'java', version: /^25(\.|$)/, tag: '25', identifier: 'java25', deprecatedOn: '2029-06-30' },
+  { repository: 'go', version: /^1(\.|$)/, tag: '1', identifier: 'go1.x', deprecatedOn: '2024-01-08' },
+  { repository: 'provided', version: /^alami(\.|$)/, tag: 'alami', identifier: 'provided (Amazon Linux 1)', deprecatedOn: '2024-01-08' },
+  { repository: 'provided', version: /^al2(\.|$)/, tag: 'al2', identifier: 'provided.al2', deprecatedOn: '2026-06-30' },
+  { repository: 'provided', version: /^al2023(\.|$)/, tag: 'al2023', identifier: 'provided.al2023', deprecatedOn: '2029-06-30' },
+  { repository: 'dotnet', version: /^6(\.|$)/, tag: '6', identifier: 'dotnet6', deprecatedOn: '2024-12-20' },
+  { repository: 'dotnet', version: /^8(\.|$)/, tag: '8', identifier: 'dotnet8', deprecatedOn: '2026-11-10' },
+  { repository: 'dotnet', version: /^9(\.|$)/, tag: '9', identifier: 'dotnet9 (container only)', deprecatedOn: '2026-11-10' },
+  { repository: 'ruby', version: /^2\.7(\.|$)/, tag: '2.7', identifier: 'ruby2.7', deprecatedOn: '2023-12-07' },
+  { repository: 'ruby', version: /^3\.2(\.|$)/, tag: '3.2', identifier: 'ruby3.2', deprecatedOn: '2026-03-31' },
+  { repository: 'ruby', version: /^3\.3(\.|$)/, tag: '3.3', identifier: 'ruby3.3', deprecatedOn: '2027-03-31' },
+  { repository: 'ruby', version: /^3\.4(\.|$)/, tag: '3.4', identifier: 'ruby3.4', deprecatedOn: '2028-03-31' },
+];
+
+/** What to move to from a deprecated runtime of each repository: the supported base with the longest support. */
+const REPLACEMENTS: { readonly [repository: string]: { readonly image: string; readonly constant?: string } } = {
+  python: { image: `${AWS_BASE_IMAGE_REGISTRY}/python:3.13`, constant: 'PYTHON_3_13' },
+  nodejs: { image: `${AWS_BASE_IMAGE_REGISTRY}/nodejs:24`, constant: 'NODEJS_24' },
+  java: { image: `${AWS_BASE_IMAGE_REGISTRY}/java:21`, constant: 'JAVA_21' },
+  go: { image: `${AWS_BASE_IMAGE_REGISTRY}/provided:al2023`, constant: 'PROVIDED_AL2023' },
+  provided: { image: `${AWS_BASE_IMAGE_REGISTRY}/provided:al2023`, constant: 'PROVIDED_AL2023' },
+  dotnet: { image: `${AWS_BASE_IMAGE_REGISTRY}/dotnet:10` },
+  ruby: { image: `${AWS_BASE_IMAGE_REGISTRY}/ruby:3.4` },
+};
+
+/** The one piece of advice for a deprecated runtime, the same in the generator's warning and in CCF109. */
+export function replacementAdvice(repository: string): string {
+  const replacement = REPLACEMENTS[repository];
+  if (!replacement) return 'a supported AWS Lambda base image';
+  return replacement.constant ? `${replacement.image} (LambdaBaseImage.${replacement.constant})` : replacement.image;
+}
+
+/** The deprecation row of a base image tag in a repository (`python`, `3.11-arm64`), whatever its date. */
+export function runtimeDeprecation(repository: string, tag: string): RuntimeDeprecation | undefined {
+  const version = tag.split('-')[0];
+  return RUNTIME_DEPRECATIONS.find(d => d.repository === repository && d.version.test(version));
+}
+
+/** True when the deprecation date has come on `asOf` (UTC day). */
+export function isDeprecatedOn(deprecation: RuntimeDeprecation, asOf: Date): boolean {
+  return deprecation.deprecatedOn <= asOf.toISOString().slice(0, 10);
+}
