@@ -8,10 +8,12 @@ export const LAMBDA_IMAGE_SIZE_LIMIT = Size.gibibytes(LAMBDA_IMAGE_SIZE_LIMIT_GI
 /** Checks the function options the library sets defaults for, before any resource exists. */
 export function validateFunctionOptions(path: string, props: lambda.FunctionOptions & { maxImageSize?: Size }): void {
   const architecture = props.architecture;
-  if (architecture && !Token.isUnresolved(architecture.name) && !lambdaArchitecture(architecture.name)) {
-    // The image is built for the function's architecture; one Lambda does not run has no platform to build for.
+  if (architecture && !Token.isUnresolved(architecture.name) && !LAMBDA_ARCHITECTURES.some(a => a.name === architecture.name)) {
+    // The image is built for the function's architecture; one Lambda does not run has no platform to build for. Lambda's
+    // API takes only its own names, so an alias such as 'aarch64' is refused too, with the name to use.
+    const known = lambdaArchitecture(architecture.name);
     throw invalidInput(path, `architecture '${architecture.name}' is not one Lambda runs (${LAMBDA_ARCHITECTURES.map(a => a.name).join(', ')})`,
-      'Use Architecture.X86_64 or Architecture.ARM_64.');
+      known ? `Use Architecture.${known.name === 'arm64' ? 'ARM_64' : 'X86_64'}, Lambda's name for it.` : 'Use Architecture.X86_64 or Architecture.ARM_64.');
   }
   const memory = props.memorySize;
   const memoryValid = memory === undefined || Token.isUnresolved(memory)

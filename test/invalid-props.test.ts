@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Lazy, Size, Stack, aws_ecr as ecr, aws_logs as logs } from 'aws-cdk-lib';
-import { ContainerFunction, ContainerFunctionProps, ContainerImage, ImageTag } from '../lib';
+import { App, Duration, Lazy, Size, Stack, aws_ecr as ecr, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
+import { ContainerFunction, ContainerFunctionProps, ContainerImage, ImageTag, LambdaBaseImage, SourceBuildSecret } from '../lib';
 import { TempGitRepo, functionFiles, withoutCiShaVariables } from './support/git-repo';
 
 withoutCiShaVariables();
@@ -10,7 +10,26 @@ withoutCiShaVariables();
 let repo: TempGitRepo;
 let notGit: string;
 beforeAll(() => {
-  repo = TempGitRepo.create({ ...functionFiles(), 'fn/Custom.Dockerfile': 'FROM scratch\n', 'other/Dockerfile': 'FROM scratch\n', 'nodockerfile/app.py': 'x' });
+  repo = TempGitRepo.create({
+    ...functionFiles(),
+    'fn/Custom.Dockerfile': 'FROM scratch\n',
+    'fn/..Dockerfile': 'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ${LAMBDA_TASK_ROOT}\nCMD ["app.handler"]\n',
+    'fn/..sub/Dockerfile': 'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ${LAMBDA_TASK_ROOT}\nCMD ["app.handler"]\n',
+    'other/Dockerfile': 'FROM scratch\n',
+    'nodockerfile/app.py': 'x',
+    'dirdockerfile/Dockerfile/Dockerfile': 'FROM scratch\n',
+    'empty/Dockerfile': '',
+    'comments/Dockerfile': '# syntax notes only\n\n   # nothing else\n',
+    'src/app.py': 'def lambda_handler(event, context):\n    return 1\n',
+    'src/requirements.txt': 'six\n',
+    'src/pip.conf': 'index-url = https://u:p@pypi.example.com/simple\n',
+  });
+  // Links a fromSource staging must refuse (made after the commit: staging fails before git is read).
+  for (const [name, target] of [['loop/util.py', 'util.py'], ['dangling/util.py', 'gone.py'], ['outside/util.py', repo.path('other/Dockerfile')]]) {
+    fs.mkdirSync(repo.path(path.dirname(name)), { recursive: true });
+    fs.symlinkSync(target, repo.path(name));
+    fs.writeFileSync(repo.path(path.join(path.dirname(name), 'app.py')), 'def lambda_handler(event, context):\n    return 1\n');
+  }
   notGit = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-nogit-'));
   fs.writeFileSync(path.join(notGit, 'Dockerfile'), 'FROM scratch\n');
 });
@@ -22,6 +41,7 @@ afterAll(() => {
 const fn = () => repo.path('fn');
 const hex64 = 'a'.repeat(64);
 const dockerfile = (options = {}) => ContainerImage.fromDockerfile(fn(), options);
+const source = (options: object = {}, dir = 'src') => ContainerImage.fromSource(repo.path(dir), { base: LambdaBaseImage.PYTHON_3_13, handler: 'app.lambda_handler', ...options });
 const ecrImage = (stack: Stack, tagOrDigest: any) => ContainerImage.fromEcr(ecr.Repository.fromRepositoryName(stack, 'Imported', 'images'), { tagOrDigest });
 
 type Case = [string, (stack: Stack) => Partial<ContainerFunctionProps> & { image?: ContainerImage }, RegExp, Record<string, string>?];
@@ -67,6 +87,45 @@ const cases: Case[] = [
   ['missing image', () => ({}), /image is required/],
   ['logRetention with a given logGroup', stack => ({ image: dockerfile(), logGroup: new logs.LogGroup(stack, 'Logs'), logRetention: logs.RetentionDays.ONE_DAY }),
     /logRetention applies to the log group the function creates, but logGroup was given\. Set the retention on your log group/],
+  // Dockerfiles that are not one.
+  ['Dockerfile is a directory', () => ({ image: ContainerImage.fromDockerfile(repo.path('dirdockerfile')) }),
+    /dirdockerfile\/Dockerfile is a directory, not a Dockerfile\. Pass the file inside it, e\.g\. \{ file: 'Dockerfile\/Dockerfile' \}/],
+  ['empty Dockerfile', () => ({ image: ContainerImage.fromDockerfile(repo.path('empty')) }), /the Dockerfile .*empty\/Dockerfile is empty \(no instructions\)\. Write at least a FROM line/],
+  ['Dockerfile of comments only', () => ({ image: ContainerImage.fromDockerfile(repo.path('comments')) }), /comments\/Dockerfile is empty \(no instructions\)/],
+  ['file that is the directory itself', () => ({ image: dockerfile({ file: '.' }) }), /fn is a directory, not a Dockerfile/],
+  ['empty entrypoint', () => ({ image: dockerfile({ entrypoint: [] }) }), /entrypoint is empty\. Omit entrypoint to keep the image's/],
+  // Function options Lambda refuses at deploy time, refused at synth instead.
+  ['architecture Lambda does not run', () => ({ image: dockerfile(), architecture: lambda.Architecture.custom('riscv64') }),
+    /architecture 'riscv64' is not one Lambda runs \(x86_64, arm64\)\. Use Architecture\.X86_64 or Architecture\.ARM_64/],
+  ['architecture alias instead of Lambda\'s name', () => ({ image: dockerfile(), architecture: lambda.Architecture.custom('aarch64') }),
+    /architecture 'aarch64' is not one Lambda runs .*Use Architecture\.ARM_64, Lambda's name for it/],
+  ['architecture in another case', () => ({ image: dockerfile(), architecture: lambda.Architecture.custom('X86_64') }), /architecture 'X86_64' is not one Lambda runs.*Architecture\.X86_64/],
+  ['timeout under 1 second', () => ({ image: dockerfile(), timeout: Duration.millis(500) }), /timeout 500 millis is under 1 second\. Use at least Duration\.seconds\(1\)/],
+  ['timeout of zero', () => ({ image: dockerfile(), timeout: Duration.seconds(0) }), /timeout 0 seconds is under 1 second/],
+  ['memory not a whole number', () => ({ image: dockerfile(), memorySize: 512.5 }), /memorySize 512\.5 MB is not a whole number\. Use a whole number of MB from 128 to 10240/],
+  ['memory of zero', () => ({ image: dockerfile(), memorySize: 0 }), /memorySize 0 MB is outside Lambda's range/],
+  ['negative memory', () => ({ image: dockerfile(), memorySize: -1024 }), /memorySize -1024 MB is outside Lambda's range/],
+  // fromSource: the source directory and options.
+  ['fromSource directory missing', () => ({ image: ContainerImage.fromSource('/definitely/not/here', { base: LambdaBaseImage.PYTHON_3_13, handler: 'app.lambda_handler' }) }),
+    /source directory \/definitely\/not\/here does not exist\. Create it or fix the path/],
+  ['fromSource path is a file', () => ({ image: ContainerImage.fromSource(repo.path('src/app.py'), { base: LambdaBaseImage.PYTHON_3_13, handler: 'app.lambda_handler' }) }),
+    /source path .*src\/app\.py is a file\. Pass the directory that holds the function's code/],
+  ['fromSource directory token', () => ({ image: ContainerImage.fromSource(Lazy.string({ produce: () => 'x' }), { base: LambdaBaseImage.PYTHON_3_13, handler: 'app.lambda_handler' }) }),
+    /the source directory is an unresolved token\. Pass a literal path/],
+  ['fromSource without a base', () => ({ image: source({ base: undefined }) }), /needs options\.base, e\.g\. LambdaBaseImage\.PYTHON_3_13/],
+  ['fromSource with an empty handler', () => ({ image: source({ handler: '' }) }), /needs a literal handler, e\.g\. "app\.lambda_handler"/],
+  ['fromSource handler token', () => ({ image: source({ handler: Lazy.string({ produce: () => 'app.lambda_handler' }) }) }), /needs a literal handler/],
+  ['fromSource handler of the wrong shape', () => ({ image: source({ handler: 'app' }) }), /handler "app" does not fit a python3\.13 base, which expects the form/],
+  ['fromSource handler module missing', () => ({ image: source({ handler: 'main.lambda_handler' }) }), /handler main\.lambda_handler needs .*main\.py.* Add the file or fix the handler/],
+  ['fromSource build secret inside the source', () => ({ image: source({ buildSecrets: [SourceBuildSecret.pipIndexUrl(repo.path('src/pip.conf'))] }) }),
+    /build secret "pip-index-url" .* is inside the source directory and would be sent with the build context\. Move it out of the directory or add it to the exclude option/],
+  ['fromSource environment with a line break', () => ({ image: source({ environment: { MOTD: 'a\nb' } }) }), /environment variable MOTD contains a line break/],
+  ['fromSource symlink loop', () => ({ image: source({}, 'loop') }), /loop\/util\.py is a symlink loop \(-> util\.py\)\. Remove the link, or add 'util\.py' to the exclude option/],
+  ['fromSource dangling symlink', () => ({ image: source({}, 'dangling') }), /dangling\/util\.py is a dangling symlink: its target gone\.py does not exist/],
+  ['fromSource symlink to outside', () => ({ image: source({}, 'outside') }), /outside\/util\.py is a symlink to .*other\/Dockerfile, outside the source directory/],
+  ['fromEcr with an empty tag', stack => ({ image: ecrImage(stack, '') }), /fromEcr\(\) needs tagOrDigest/],
+  ['fromEcr with a repo@digest reference', stack => ({ image: ecrImage(stack, `repo@sha256:${hex64}`) }), /is neither a tag nor a sha256 digest\. Pass only the tag/],
+  ['fromEcr with a tag of spaces', stack => ({ image: ecrImage(stack, 'v 1') }), /tag 'v 1' is not a valid ECR tag/],
 ];
 
 describe('invalid props throw before any construct is created', () => {
@@ -82,7 +141,18 @@ describe('invalid props throw before any construct is created', () => {
     expect(stack.node.findAll().length).toBe(before);
   });
 
-  test('has at least 25 cases', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(25);
+  test('has at least 60 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+  });
+});
+
+describe('edge input that is valid', () => {
+  // Outside the context means a leading '..' path segment; names that start with two dots are inside.
+  test.each([['..Dockerfile'], ['..sub/Dockerfile'], ['./..Dockerfile']])('file %s inside the context is accepted', file => {
+    const stack = new Stack(new App(), 'Stack');
+    const fnc = new ContainerFunction(stack, 'Fn', { image: dockerfile({ file }) });
+    expect(fnc.imageAsset).toBeDefined();
+    const asset = fnc.imageAsset!.node.tryFindChild('Staging') as any;
+    expect(fs.readdirSync(asset.absoluteStagedPath)).toContain(path.normalize(file).split('/')[0]);
   });
 });

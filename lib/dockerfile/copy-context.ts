@@ -16,8 +16,8 @@ export interface CopyContextOptions {
   readonly source: string;
   /** The source directory as the user wrote it, for messages. */
   readonly displaySource: string;
-  /** The staging directory to fill. */
-  readonly destination: string;
+  /** The staging directory to fill; without one, only checks that the context can be staged (the links). */
+  readonly destination?: string;
   /** True for paths (relative, `/`-separated) that Docker would not send. */
   readonly isExcluded: (relativePath: string) => boolean;
   /** False when negated patterns may re-include files under an excluded directory. */
@@ -26,6 +26,7 @@ export interface CopyContextOptions {
   readonly replaced: string[];
 }
 
+/** Copies the context into `destination`, or (without one) throws what copying would throw, copying nothing. */
 export function copyContext(options: CopyContextOptions): void {
   const { source, destination, isExcluded, canPrune, replaced } = options;
   const realRoot = fs.realpathSync(source);
@@ -33,19 +34,20 @@ export function copyContext(options: CopyContextOptions): void {
     for (const name of fs.readdirSync(path.join(source, rel)).sort()) {
       const relPath = rel ? `${rel}/${name}` : name;
       const from = path.join(source, relPath);
-      const to = path.join(destination, relPath);
+      const to = destination === undefined ? undefined : path.join(destination, relPath);
       const st = fs.lstatSync(from);
       const excluded = isExcluded(relPath);
       if (st.isSymbolicLink()) {
         if (excluded || replaced.includes(relPath)) continue;
         const target = linkTarget(options, realRoot, relPath);
+        if (to === undefined) continue;
         fs.mkdirSync(path.dirname(to), { recursive: true });
         fs.symlinkSync(path.relative(path.dirname(path.join(realRoot, relPath)), path.join(realRoot, target)) || '.', to);
       } else if (st.isDirectory()) {
         if (excluded && canPrune) continue;
         walk(relPath);
       } else if (st.isFile() && !excluded) {
-        if (replaced.includes(relPath)) continue;
+        if (replaced.includes(relPath) || to === undefined) continue;
         // eslint-disable-next-line no-bitwise
         const exec = (st.mode & 0o111) !== 0;
         fs.mkdirSync(path.dirname(to), { recursive: true });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import { replacementAdvice } from '../lambda-facts';
-import { copyContext } from './copy-context';
+import { CopyContextOptions, copyContext } from './copy-context';
 import { excludedBy } from './dockerignore';
 import { generate, secretLookingVariables } from './generator';
 import { validateHandler } from './handler';
@@ -124,11 +124,15 @@ function stage(constructPath: string, directory: string, options: SourceImageOpt
     });
   }
 
+  // Links are checked now, so a context that cannot be staged fails here, with this construct's path; the copy itself
+  // waits until someone needs the directory.
+  const copyOptions = { source: abs, displaySource: directory, isExcluded, canPrune: !exclude.some(p => p.trim().startsWith('!')), replaced: REPLACED };
+  copyContext(copyOptions);
   let staged: string | undefined;
   return {
     get directory(): string {
       if (staged === undefined) {
-        staged = withPath(constructPath, () => copyToStaging(abs, directory, exclude, isExcluded, files.dockerfile, files.dockerignore));
+        staged = withPath(constructPath, () => copyToStaging(copyOptions, files.dockerfile, files.dockerignore));
       }
       return staged;
     },
@@ -153,20 +157,14 @@ function realPathOf(file: string): string {
   }
 }
 
+/** The generated files replace any of the same name in the source. */
+const REPLACED = ['Dockerfile', '.dockerignore'];
+
 /** Copies the files Docker would send (the .dockerignore applied) into a fresh private directory, with the generated files. */
-function copyToStaging(src: string, displaySource: string, exclude: string[], isExcluded: (p: string) => boolean,
-  dockerfile: string, dockerignore: string): string {
+function copyToStaging(options: Omit<CopyContextOptions, 'destination'>, dockerfile: string, dockerignore: string): string {
   const dir = makeStagingDirectory();
   try {
-    copyContext({
-      source: src,
-      displaySource,
-      destination: dir,
-      isExcluded,
-      // Without negations an excluded directory cannot contain included files, so it need not be walked.
-      canPrune: !exclude.some(p => p.trim().startsWith('!')),
-      replaced: ['Dockerfile', '.dockerignore'],
-    });
+    copyContext({ ...options, destination: dir });
     fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
     fs.writeFileSync(path.join(dir, '.dockerignore'), dockerignore);
   } catch (e) {

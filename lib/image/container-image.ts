@@ -240,13 +240,23 @@ class DockerfileImage extends ContainerImage {
     const file = this.options.file ?? 'Dockerfile';
     requireResolved(constructPath, file, 'file');
     const dockerfile = path.resolve(directory, file);
-    if (path.relative(directory, dockerfile).startsWith('..') || path.isAbsolute(path.relative(directory, dockerfile))) {
+    const relative = path.relative(directory, dockerfile);
+    // Outside means a leading '..' path segment, not a name that starts with two dots ('..Dockerfile' is inside).
+    if (relative.split(path.sep)[0] === '..' || path.isAbsolute(relative)) {
       throw invalidInput(constructPath, `file '${file}' is outside the build context ${this.directory}`,
         'Docker only sees the context: move the Dockerfile into the directory, or use a parent directory as the context.');
     }
     if (!fs.existsSync(dockerfile)) {
       throw invalidInput(constructPath, `no Dockerfile at ${path.join(this.directory, file)}`,
         'Pass { file } if it has another name, or use ContainerImage.fromSource() to have one generated.');
+    }
+    if (!fs.statSync(dockerfile).isFile()) {
+      throw invalidInput(constructPath, `${path.join(this.directory, file)} is a directory, not a Dockerfile`,
+        `Pass the file inside it, e.g. { file: '${path.join(file, 'Dockerfile')}' }.`);
+    }
+    if (!hasInstructions(fs.readFileSync(dockerfile, 'utf8'))) {
+      throw invalidInput(constructPath, `the Dockerfile ${path.join(this.directory, file)} is empty (no instructions)`,
+        'Write at least a FROM line, or use ContainerImage.fromSource() to have a Dockerfile generated.');
     }
     for (const [name, list] of [['cmd', this.options.cmd], ['entrypoint', this.options.entrypoint]] as const) {
       if (list && list.length === 0) {
@@ -262,6 +272,11 @@ class DockerfileImage extends ContainerImage {
       workingDirectory: this.options.workingDirectory,
     };
   }
+}
+
+/** True when a Dockerfile holds at least one instruction (not only blank lines, comments and parser directives). */
+function hasInstructions(text: string): boolean {
+  return text.split(/\r?\n/).some(line => line.trim() !== '' && !line.trim().startsWith('#'));
 }
 
 class EcrImage extends ContainerImage {
