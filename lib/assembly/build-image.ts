@@ -20,6 +20,8 @@ export interface BuildImageOptions {
   readonly onOutput?: (chunk: string) => void;
   /** Build even when the engine already has the asset's image. @default false */
   readonly rebuild?: boolean;
+  /** Called right before `docker build` starts (not when the engine already has the image). */
+  readonly onBuildStart?: () => void;
 }
 
 /** The `docker build` command for a directory asset: arguments, working directory, environment. */
@@ -60,6 +62,7 @@ export async function buildImageAsset(asset: ImageAsset, options: BuildImageOpti
   const tag = localImageTag(asset);
   if (!options.rebuild && await imageExists(tag)) return { image: tag, reused: true };
   const command = dockerBuildCommand(asset);
+  options.onBuildStart?.();
   await runDocker(command.args, { cwd: command.cwd, env: command.env, onOutput: options.onOutput });
   return { image: tag, reused: false };
 }
@@ -70,6 +73,7 @@ export function buildImageAssetSync(asset: ImageAsset, options: BuildImageOption
   const tag = localImageTag(asset);
   if (!options.rebuild && imageExistsSync(tag)) return { image: tag, reused: true };
   const command = dockerBuildCommand(asset);
+  options.onBuildStart?.();
   const result = runDockerSync(command.args, { cwd: command.cwd, env: command.env });
   options.onOutput?.(result.stdout + result.stderr);
   return { image: tag, reused: false };

@@ -12,6 +12,8 @@ export interface BuiltInstruction {
   readonly line: number;
   /** Stage name (`AS name`), if any. */
   readonly stage?: string;
+  /** The arguments, flags left out and whitespace collapsed, to tell two RUN steps apart. */
+  readonly text?: string;
 }
 
 export interface BuildPlan {
@@ -45,6 +47,7 @@ export function buildPlanOf(dockerfileText: string, options: { buildArgs?: { [ke
     keyword: instruction.getKeyword().toUpperCase(),
     line: instruction.getRange().start.line + 1,
     stage: stage.name,
+    text: normalizeArguments(instruction.getArgumentsContent() ?? ''),
   })));
   return { instructions, baseImage: expandImage(ast, chain[0].from, options.buildArgs ?? {}) };
 }
@@ -60,19 +63,34 @@ export function historyKeyword(createdBy: string): string | undefined {
 }
 
 /**
- * For each history entry (oldest first), the instruction that made it, matching keywords from the newest entry
- * backwards. An entry with no instruction (ONBUILD triggers of a base, or an unreadable text) is skipped; so is an
- * instruction without an entry.
+ * For each history entry (oldest first), the instruction that made it: the alignment of entries and instructions (in
+ * order) that matches the most keywords, preferring entries whose text is the instruction's (two RUN steps), and,
+ * among equals, the newest entries (base entries come first). An entry with no instruction (ONBUILD triggers of a
+ * base, an unreadable text) stays unattributed; so does an instruction without an entry.
  */
 export function attributeHistory(createdBy: string[], instructions: BuiltInstruction[]): (BuiltInstruction | undefined)[] {
+  const n = createdBy.length;
+  const m = instructions.length;
+  const keywords = createdBy.map(historyKeyword);
+  const texts = createdBy.map(c => normalizeArguments(instructionText(c).replace(/^\S+\s*/, '')));
+  const weight = (h: number, i: number) => keywords[h] !== instructions[i].keyword ? 0
+    : instructions[i].text !== undefined && instructions[i].text === texts[h] ? 3 : 2;
+  // best[h][i]: best score aligning the first h entries with the first i instructions.
+  const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let h = 1; h <= n; h++) {
+    for (let i = 1; i <= m; i++) {
+      const w = weight(h - 1, i - 1);
+      best[h][i] = Math.max(best[h - 1][i], best[h][i - 1], w > 0 ? best[h - 1][i - 1] + w : 0);
+    }
+  }
   const result: (BuiltInstruction | undefined)[] = createdBy.map(() => undefined);
-  let i = instructions.length - 1;
-  let h = createdBy.length - 1;
-  while (i >= 0 && h >= 0) {
-    const keyword = historyKeyword(createdBy[h]);
-    if (keyword === instructions[i].keyword) {
-      result[h--] = instructions[i--];
-    } else if (i > 0 && keyword === instructions[i - 1].keyword) {
+  for (let h = n, i = m; h > 0 && i > 0;) {
+    const w = weight(h - 1, i - 1);
+    if (w > 0 && best[h][i] === best[h - 1][i - 1] + w) {
+      result[h - 1] = instructions[i - 1];
+      h--;
+      i--;
+    } else if (best[h][i] === best[h][i - 1]) {
       i--; // this instruction left no entry
     } else {
       h--; // this entry came from no instruction of ours
@@ -88,6 +106,11 @@ export function instructionText(createdBy: string): string {
   if (text.startsWith('RUN /bin/sh -c ')) text = `RUN ${text.slice('RUN /bin/sh -c '.length)}`;
   else if (text.startsWith('/bin/sh -c ')) text = `RUN ${text.slice('/bin/sh -c '.length)}`;
   return text;
+}
+
+/** `--from=build  /a \\\n /b` → `/a /b`: BuildKit records instructions without their flags. */
+function normalizeArguments(text: string): string {
+  return text.replace(/\\\r?\n/g, ' ').split(/\s+/).filter(t => t && !/^--[a-z-]+(=|$)/.test(t)).join(' ');
 }
 
 const KEYWORDS = new Set(['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'MAINTAINER',

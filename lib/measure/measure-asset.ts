@@ -19,7 +19,7 @@ export interface AssetMeasurement {
 export interface MeasureAssetOptions {
   /** @default no cache */
   readonly cache?: MeasurementCache;
-  /** Called before the build starts (not on a cache hit). */
+  /** Called when `docker build` starts (not on a cache hit, nor when the engine already has the image). */
   readonly onBuilding?: () => void;
   readonly onOutput?: (chunk: string) => void;
 }
@@ -27,16 +27,14 @@ export interface MeasureAssetOptions {
 export async function measureAsset(asset: ImageAsset, options: MeasureAssetOptions = {}): Promise<AssetMeasurement> {
   const cached = options.cache?.get(asset.id);
   if (cached) return { measurement: cached, cached: true, built: false };
-  options.onBuilding?.();
-  const built = await buildImageAsset(asset, { onOutput: options.onOutput });
+  const built = await buildImageAsset(asset, { onOutput: options.onOutput, onBuildStart: options.onBuilding });
   return store(asset, options, measureImage(built.image, measureOptionsOf(asset)), !built.reused);
 }
 
 export function measureAssetSync(asset: ImageAsset, options: MeasureAssetOptions = {}): AssetMeasurement {
   const cached = options.cache?.get(asset.id);
   if (cached) return { measurement: cached, cached: true, built: false };
-  options.onBuilding?.();
-  const built = buildImageAssetSync(asset, { onOutput: options.onOutput });
+  const built = buildImageAssetSync(asset, { onOutput: options.onOutput, onBuildStart: options.onBuilding });
   return store(asset, options, measureImage(built.image, measureOptionsOf(asset)), !built.reused);
 }
 

@@ -26,7 +26,7 @@ export interface ImageReportEntry {
   readonly ownBytes?: number;
   readonly reclaimableBytes?: number;
   readonly layers?: MeasuredLayer[];
-  /** measured: built and measured now; cached: from the cache; estimated: not measured; failed: the build failed. */
+  /** measured: built and measured now; cached: from the cache; estimated: not measured (see error); failed: the build failed. */
   readonly status: 'measured' | 'cached' | 'estimated' | 'failed';
   /** Why an image is not measured (no engine, a build error). */
   readonly error?: string;
@@ -47,6 +47,9 @@ export interface ReportEntryProps {
   readonly budgetBytes?: number;
   readonly measurement?: ImageMeasurement;
   readonly cached?: boolean;
+  /** True when the build (or the measurement) failed; false when measuring was skipped (no engine). */
+  readonly failed?: boolean;
+  /** Why the image is not measured. */
   readonly error?: string;
 }
 
@@ -65,7 +68,7 @@ export function reportEntry(props: ReportEntryProps): ImageReportEntry {
     ownBytes: m?.ownBytes,
     reclaimableBytes: m?.reclaimableBytes,
     layers: m?.layers,
-    status: m ? (props.cached ? 'cached' : 'measured') : props.error ? 'failed' : 'estimated',
+    status: m ? (props.cached ? 'cached' : 'measured') : props.failed ? 'failed' : 'estimated',
     error: props.error,
   };
 }

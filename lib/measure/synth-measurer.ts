@@ -37,7 +37,7 @@ export interface SynthImage {
 export class SynthMeasurer {
   private engine?: EngineAvailability;
   private engineNoticeShown = false;
-  private readonly results = new Map<string, AssetMeasurement | { error: string }>();
+  private readonly results = new Map<string, AssetMeasurement | { error: string; failed: boolean }>();
   private readonly entries = new Map<string, { functions: string[]; image: SynthImage }>();
 
   constructor(private readonly measuring: boolean, private readonly cache = new MeasurementCache(),
@@ -90,11 +90,12 @@ export class SynthMeasurer {
         measurement: result && !('error' in result) ? result.measurement : undefined,
         cached: result && !('error' in result) ? result.cached : undefined,
         error: result && 'error' in result ? result.error : undefined,
+        failed: result && 'error' in result ? result.failed : undefined,
       });
     });
   }
 
-  private measureOnce(image: SynthImage): AssetMeasurement | { error: string } {
+  private measureOnce(image: SynthImage): AssetMeasurement | { error: string; failed: boolean } {
     const cached = this.cache.get(image.asset.assetHash);
     if (cached) return { measurement: cached, cached: true, built: false };
     this.engine ??= engineAvailability();
@@ -104,10 +105,10 @@ export class SynthMeasurer {
         this.log(`cdk-container-function: image sizes not measured: no Docker engine answers (${this.engine.reason}). `
           + 'The static size estimates apply. Start Docker, or set CDK_DOCKER to a working client, to measure.');
       }
-      return { error: `no Docker engine: ${this.engine.reason}` };
+      return { error: `no Docker engine: ${this.engine.reason}`, failed: false };
     }
     const asset = imageAssetAtSynth(image.asset);
-    if (!asset) return { error: 'the stack synthesizer keeps no asset manifest entry for this image' };
+    if (!asset) return { error: 'the stack synthesizer keeps no asset manifest entry for this image', failed: false };
     const started = Date.now();
     try {
       const result = measureAssetSync(asset, {
@@ -122,7 +123,7 @@ export class SynthMeasurer {
       Annotations.of(image.construct).addWarningV2('cdk-container-function:measure',
         `image of ${image.construct.node.path} not measured: the build failed:\n${detail}\nThe static size estimate applies. `
         + `Fix: make the image build (cdk deploy would fail the same way), or unset ${MEASURE_CONTEXT}.`);
-      return { error: `build failed: ${detail.split('\n').slice(-1)[0]}` };
+      return { error: `build failed: ${detail.split('\n').slice(-1)[0]}`, failed: true };
     }
   }
 }

@@ -11,12 +11,12 @@ import * as path from 'path';
 import * as cxapi from '@aws-cdk/cloud-assembly-api';
 import { App, Size, Stack } from 'aws-cdk-lib';
 import { DockerImageCode, DockerImageFunction } from 'aws-cdk-lib/aws-lambda';
+import { describeWithDocker, docker, DOCKER } from './support/docker';
+import { DEBIAN_BASE } from './support/standins';
 import { ContainerImageChecks } from '../../lib/checks';
 import { runMeasure } from '../../lib/cli/commands/measure';
 import { ImageReport, MARKDOWN_FILE, REPORT_FILE } from '../../lib/measure/report';
 import { MEASURE_CONTEXT } from '../../lib/measure/synth-measurer';
-import { describeWithDocker, docker, DOCKER } from './support/docker';
-import { DEBIAN_BASE } from './support/standins';
 
 jest.setTimeout(20 * 60_000);
 
@@ -125,7 +125,8 @@ describeWithDocker('measured image sizes', () => {
   });
 
   test('each layer maps to its Dockerfile line on a multi-stage Dockerfile', () => {
-    const own = (fn: string) => imageOf(report, fn).layers!.filter(l => !l.base).map(l => ({ line: l.line, stage: l.stage, size: l.sizeBytes, text: l.instruction }));
+    const own = (fn: string) => imageOf(report, fn).layers!.filter(l => !l.base)
+      .map(l => ({ line: l.line, stage: l.stage, size: l.sizeBytes, text: l.instruction }));
     // Final stage (FROM local/debian:bookworm AS final): lines 11-14.
     expect(own('Main/MultiStage')).toEqual([
       { line: 11, stage: 'final', size: 3 * MiB, text: 'COPY /artifact.bin /var/task/artifact.bin' },

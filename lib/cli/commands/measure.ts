@@ -121,6 +121,7 @@ export async function runMeasure(options: MeasureOptions): Promise<number> {
         measurement: result.ok ? result.value.measurement : undefined,
         cached: result.ok ? result.value.cached : undefined,
         error: result.ok ? undefined : result.error.message,
+        failed: !result.ok,
       });
     }),
   };

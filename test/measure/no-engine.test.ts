@@ -1,0 +1,89 @@
+/**
+ * Without a Docker engine (CDK_DOCKER names a client that does not exist): a measured synth says so in one line and
+ * keeps the static estimate; `measure` exits 2. Runs everywhere — no engine needed.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Size, Stack } from 'aws-cdk-lib';
+import { DockerImageCode, DockerImageFunction } from 'aws-cdk-lib/aws-lambda';
+import { ContainerImageChecks } from '../../lib/checks';
+import { runMeasure } from '../../lib/cli/commands/measure';
+import { ImageReport, REPORT_FILE } from '../../lib/measure/report';
+import { MEASURE_CONTEXT, MEASURE_ENV } from '../../lib/measure/synth-measurer';
+
+describe('without a Docker engine', () => {
+  let work: string;
+  let stderr: string;
+  let spy: jest.SpyInstance;
+  const saved = { ...process.env };
+
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-no-engine-'));
+    for (const name of ['a', 'b']) {
+      fs.mkdirSync(path.join(work, name));
+      fs.writeFileSync(path.join(work, name, 'Dockerfile'), `FROM local/debian:bookworm\nCOPY data.bin /${name}.bin\n`);
+      fs.writeFileSync(path.join(work, name, 'data.bin'), Buffer.alloc(2 * 1024 * 1024));
+    }
+    process.env.CDK_DOCKER = path.join(work, 'no-such-docker');
+    process.env.CDK_CONTAINER_FUNCTION_CACHE_DIR = path.join(work, 'cache');
+    stderr = '';
+    spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => { stderr += chunk; return true; });
+  });
+
+  afterEach(() => {
+    spy.mockRestore();
+    process.env = { ...saved };
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  function synth(context: { [key: string]: unknown }) {
+    const app = new App({ outdir: path.join(work, 'cdk.out'), context });
+    const stack = new Stack(app, 'S');
+    new DockerImageFunction(stack, 'A', { code: DockerImageCode.fromImageAsset(path.join(work, 'a')) });
+    new DockerImageFunction(stack, 'B', { code: DockerImageCode.fromImageAsset(path.join(work, 'b')) });
+    ContainerImageChecks.applyTo(app, { defaultMaxImageSize: Size.mebibytes(1) });
+    return app.synth();
+  }
+
+  test.each([
+    ['context', { [MEASURE_CONTEXT]: true }, undefined],
+    ['context as a string (cdk synth -c)', { [MEASURE_CONTEXT]: 'true' }, undefined],
+    ['environment variable', {}, '1'],
+  ])('a measured synth (%s): one line says why, the static estimate applies, the synth succeeds', (_, context, env) => {
+    if (env) process.env[MEASURE_ENV] = env;
+    const assembly = synth(context);
+    const lines = stderr.split('\n').filter(l => l.includes('cdk-container-function'));
+    expect(lines).toEqual([expect.stringMatching(
+      /^cdk-container-function: image sizes not measured: no Docker engine answers \(.*no-such-docker.*\)\. The static size estimates apply\. Start Docker, or set CDK_DOCKER to a working client, to measure\.$/)]);
+    const ccf010 = assembly.getStackByName('S').messages.filter(m => String(m.entry.data).startsWith('CCF010'));
+    expect(ccf010.map(m => String(m.entry.data))).toEqual([
+      expect.stringContaining('image estimated ≥ 2.0 MB is over its budget of 1.0 MB'),
+      expect.stringContaining('image estimated ≥ 2.0 MB is over its budget of 1.0 MB'),
+    ]);
+    const report = JSON.parse(fs.readFileSync(path.join(work, 'cdk.out', REPORT_FILE), 'utf8')) as ImageReport;
+    expect(report.images.map(i => [i.functions, i.status, i.estimatedBytes, i.budgetBytes])).toEqual([
+      [['S/A'], 'estimated', 2 * 1024 * 1024, 1024 * 1024],
+      [['S/B'], 'estimated', 2 * 1024 * 1024, 1024 * 1024],
+    ]);
+    expect(report.images[0].error).toMatch(/^no Docker engine/);
+  });
+
+  test('an unmeasured synth never asks for an engine', () => {
+    synth({});
+    expect(stderr).not.toContain('cdk-container-function');
+    const report = JSON.parse(fs.readFileSync(path.join(work, 'cdk.out', REPORT_FILE), 'utf8')) as ImageReport;
+    expect(report.images.every(i => i.status === 'estimated')).toBe(true);
+  });
+
+  test('measure exits 2 and says why, never passing silently', async () => {
+    synth({});
+    expect(await runMeasure({ app: path.join(work, 'cdk.out') })).toBe(2);
+    expect(stderr).toMatch(/^❌ cannot measure: no Docker engine answers \(.*\)\. Start Docker, or set CDK_DOCKER to a working client\.\n$/);
+  });
+
+  test('measure: an unreadable --budget is a usage error (exit 2) naming the value', async () => {
+    expect(await runMeasure({ app: path.join(work, 'cdk.out'), budget: 'big' })).toBe(2);
+    expect(stderr).toContain("❌ --budget: 'big' is not a size. Write it like 500MB, 1.5GB or 1048576 (bytes).");
+  });
+});
