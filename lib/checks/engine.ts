@@ -47,15 +47,15 @@ export class CheckEngine {
 
   /** Suppressions that matched at least one finding, by `path|ruleId`. */
   public readonly usedSuppressions = new Set<string>();
-  /** Pragmas of the current subject's Dockerfile that matched a finding. */
-  private usedPragmas = new Set<Pragma>();
+  /** Pragmas of the current subject's Dockerfile that matched a finding, with the ids that did. */
+  private usedPragmas = new Map<Pragma, Set<string>>();
 
   constructor(private readonly rules: IImageRule[], private readonly options: EngineOptions) {}
 
   /** Runs every rule on the subject; never throws. */
   public run(subject: ImageSubject): Finding[] {
     const findings: Finding[] = [];
-    this.usedPragmas = new Set();
+    this.usedPragmas = new Map();
     for (const rule of this.rules) {
       try {
         // Malformed results of a custom rule fail here too, inside the guard.
@@ -95,7 +95,7 @@ export class CheckEngine {
     if (line !== undefined) {
       const pragma = subject._dockerfile()?.pragmas.find(p => p.ruleIds.includes(ruleId)
         && p.reason.length >= MIN_PRAGMA_REASON && line >= p.coversFrom && line <= p.coversTo);
-      if (pragma) this.usedPragmas.add(pragma);
+      if (pragma) this.usedPragmas.set(pragma, (this.usedPragmas.get(pragma) ?? new Set()).add(ruleId));
       if (pragma) return `pragma at ${subject.dockerfilePath ?? 'Dockerfile'}:${pragma.line}: ${pragma.reason}`;
     }
     const suppression = findSuppression(subject.construct, ruleId);
@@ -109,17 +109,21 @@ export class CheckEngine {
   private pragmaFindings(subject: ImageSubject): Finding[] {
     const pragmas = subject._dockerfile()?.pragmas ?? [];
     const withoutReason = pragmas.filter(p => p.reason.length < MIN_PRAGMA_REASON);
-    const unused = pragmas.filter(p => p.reason.length >= MIN_PRAGMA_REASON && !this.usedPragmas.has(p));
+    // Each id of a pragma answers for itself: `# ccf-ignore=CCF103,CCF108` where only CCF103 matched reports CCF108.
+    const unused = pragmas.filter(p => p.reason.length >= MIN_PRAGMA_REASON)
+      .flatMap(p => p.ruleIds.filter(id => !this.usedPragmas.get(p)?.has(id)).map(id => ({ pragma: p, id })));
     return [
       ...withoutReason.map(p => this.finding(subject, PRAGMA_WITHOUT_REASON, RuleLevel.WARNING, {
         message: `'# ccf-ignore=${p.ruleIds.join(',')}' has no reason, so it suppresses nothing`,
         fix: `write why after the ids, e.g. '# ccf-ignore=${p.ruleIds.join(',')} base image pinned by digest upstream'`,
         line: p.line,
       })),
-      ...unused.map(p => this.finding(subject, UNUSED_SUPPRESSION, RuleLevel.INFO, {
-        message: `'# ccf-ignore=${p.ruleIds.join(',')}' matched no finding on the next instruction`,
-        fix: 'remove the pragma',
-        line: p.line,
+      ...unused.map(({ pragma, id }) => this.finding(subject, UNUSED_SUPPRESSION, RuleLevel.INFO, {
+        message: pragma.ruleIds.length === 1
+          ? `'# ccf-ignore=${id}' matched no finding on the next instruction`
+          : `${id} in '# ccf-ignore=${pragma.ruleIds.join(',')}' matched no finding on the next instruction`,
+        fix: pragma.ruleIds.length === 1 ? 'remove the pragma' : `remove ${id} from the pragma`,
+        line: pragma.line,
       })),
     ];
   }

@@ -218,6 +218,22 @@ describe('pragmas', () => {
     expect(findings[0].message).toBe("CCF901 Dockerfile:1: '# ccf-ignore=CCF101' matched no finding on the next instruction. Fix: remove the pragma");
   });
 
+  test('report each id of a multi-id pragma that matched nothing, and only those', () => {
+    // Only CCF103 (pip cache) has a finding on the next instruction; CCF108 and CCF101 answer for themselves.
+    const text = PY + '# ccf-ignore=CCF108,CCF103,CCF101 layer is squashed later\nRUN pip install x\n';
+    const findings = engineFindings(text, [new PipCacheRule(), new PackageCacheRule(), new UnpinnedBaseImageRule()]);
+    expect(findings.filter(f => f.ruleId === 'CCF103').map(f => f.suppressedBy !== undefined)).toEqual([true]);
+    expect(findings.filter(f => f.ruleId === 'CCF901').map(f => [f.level, f.line, f.message])).toEqual([
+      ['info', 2, "CCF901 Dockerfile:2: CCF108 in '# ccf-ignore=CCF108,CCF103,CCF101' matched no finding on the next instruction. Fix: remove CCF108 from the pragma"],
+      ['info', 2, "CCF901 Dockerfile:2: CCF101 in '# ccf-ignore=CCF108,CCF103,CCF101' matched no finding on the next instruction. Fix: remove CCF101 from the pragma"],
+    ]);
+  });
+
+  test('where every id matched report nothing', () => {
+    const text = PY + '# ccf-ignore=CCF103,CCF108 layer is squashed later\nRUN yum install -y gcc && pip install x\n';
+    expect(engineFindings(text, [new PipCacheRule(), new PackageCacheRule()]).filter(f => f.ruleId === 'CCF901')).toEqual([]);
+  });
+
   test('without a reason suppress nothing and are reported', () => {
     const text = '# ccf-ignore=CCF101\nFROM python\n';
     const findings = engineFindings(text, [new UnpinnedBaseImageRule()]);
