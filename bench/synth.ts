@@ -1,76 +1,147 @@
-// Synthesizes 100 ContainerFunctions (git-SHA tags, one shared Dockerfile directory) and the same app
-// (in two stacks) with 100 plain DockerImageFunction.fromImageAsset, in child processes, and prints wall time, peak RSS,
-// the ratio and how often git ran. Prints numbers; asserts nothing.
+// Synth cost and deploy churn of ContainerFunction against plain CDK. Prints numbers; asserts nothing.
+//
+// 1. Synth: 100 functions from one Dockerfile directory in ONE stack, in child processes, alternating
+//    ours / bare DockerImageFunction / DockerImageFunction with its own LogGroup (the feature-equivalent
+//    baseline). Prints median, min and max wall time of the synth, peak RSS, resource counts and git runs.
+// 2. Churn: a 20-function app in a real git repository; a commit touching one function. Prints how many
+//    template resources change (added, removed or modified), ours vs plain CDK.
+//
+//   npm run bench:synth            (BENCH_FUNCTIONS=100 BENCH_RUNS=5 by default)
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 const COUNT = Number(process.env.BENCH_FUNCTIONS ?? 100);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+type Kind = 'container' | 'plain' | 'plain+loggroup';
+const KINDS: Kind[] = ['container', 'plain', 'plain+loggroup'];
 
-if (process.argv[2] === 'child') {
-  runChild(process.argv[3] as 'container' | 'plain', process.argv[4], process.argv[5], process.argv[6] === 'validate');
-} else {
-  main();
-}
 
-function runChild(kind: 'container' | 'plain', directory: string, outdir: string, validate: boolean): void {
+/** Synthesizes one app of `kind` with one function per directory entry (cycled up to COUNT); prints JSON. */
+function runChild(kind: Kind, directories: string[], outdir: string): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const cdk = require('aws-cdk-lib');
   const lib = require('../lib');
   const git = require('../lib/image/git');
   const start = process.hrtime.bigint();
   const app = new cdk.App({ outdir });
-  void validate; // CDK reads CDK_VALIDATION from the environment the parent sets
-  // Five resources per ContainerFunction: two stacks keep 100 under CloudFormation's 500-resource limit.
-  const stacks = [new cdk.Stack(app, 'BenchA'), new cdk.Stack(app, 'BenchB')];
-  for (let i = 0; i < COUNT; i++) {
-    const stack = stacks[i % 2];
+  const stack = new cdk.Stack(app, 'Bench');
+  const count = Number(process.env.CHILD_COUNT ?? COUNT);
+  for (let i = 0; i < count; i++) {
+    const directory = directories[i % directories.length];
     if (kind === 'container') {
       new lib.ContainerFunction(stack, `Fn${i}`, { image: lib.ContainerImage.fromDockerfile(directory) });
     } else {
-      new cdk.aws_lambda.DockerImageFunction(stack, `Fn${i}`, { code: cdk.aws_lambda.DockerImageCode.fromImageAsset(directory) });
+      const logGroup = kind === 'plain+loggroup' ? new cdk.aws_logs.LogGroup(stack, `Fn${i}Logs`, { retention: cdk.aws_logs.RetentionDays.ONE_MONTH }) : undefined;
+      new cdk.aws_lambda.DockerImageFunction(stack, `Fn${i}`, { code: cdk.aws_lambda.DockerImageCode.fromImageAsset(directory), logGroup });
     }
   }
-  app.synth();
+  const assembly = app.synth();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  process.stdout.write(JSON.stringify({ ms, gitSpawns: git.gitSpawnCount() }));
+  const template = assembly.getStackByName('Bench').template;
+  process.stdout.write(JSON.stringify({ ms, gitSpawns: git.gitSpawnCount(), resources: template.Resources }));
 }
 
-function measure(kind: string, directory: string, validate: boolean): { ms: number; rssMb: number; gitSpawns: number } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
+interface ChildResult { ms: number; rssMb: number; gitSpawns: number; resources: Record<string, unknown> }
+
+function synth(kind: Kind, directories: string[], count = COUNT): ChildResult {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind.replace('+', '-')}-`));
   // /usr/bin/time reports the child's peak RSS; the child reports the synth's own wall time.
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '-r', 'ts-node/register/transpile-only', __filename, 'child', kind, directory, outdir, validate ? 'validate' : 'no-validate'],
-    { encoding: 'utf-8', env: { ...process.env, CDK_VALIDATION: validate ? 'true' : 'false', TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json') } });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '-r', 'ts-node/register/transpile-only', __filename, 'child', kind, directories.join(','), outdir],
+    { encoding: 'utf-8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, CHILD_COUNT: String(count), TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json') } });
   if (result.status !== 0) throw new Error(result.stderr);
   const rssKb = Number(result.stderr.trim().split('\n').pop());
   const child = JSON.parse(result.stdout);
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { ms: child.ms, rssMb: rssKb / 1024, gitSpawns: child.gitSpawns };
+  return { ms: child.ms, rssMb: rssKb / 1024, gitSpawns: child.gitSpawns, resources: child.resources };
 }
 
-function main(): void {
-  const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
-  const fn = path.join(repo, 'fn');
-  fs.mkdirSync(fn);
-  fs.writeFileSync(path.join(fn, 'Dockerfile'), 'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD ["app.handler"]\n');
-  fs.writeFileSync(path.join(fn, 'app.py'), 'def handler(event, context):\n    return 1\n');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=b@b', '-c', 'user.name=b', ...args], { cwd: repo });
+function gitRepo(files: Record<string, string>): { root: string; commit: (message: string) => void } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=b@b', '-c', 'user.name=b', ...args], { cwd: root });
   git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'bench');
+  const write = (more: Record<string, string>) => {
+    for (const [name, content] of Object.entries(more)) {
+      fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      fs.writeFileSync(path.join(root, name), content);
+    }
+  };
+  write(files);
+  const commit = (message: string) => { git('add', '-A'); git('commit', '-qm', message); };
+  commit('initial');
+  return { root, commit: (message: string) => commit(message) };
+}
+
+const functionFiles = (dir: string, body = 'def handler(event, context):\n    return 1\n') => ({
+  [`${dir}/Dockerfile`]: 'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD ["app.handler"]\n',
+  [`${dir}/app.py`]: body,
+});
+
+const stats = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+};
+const countByType = (resources: Record<string, any>) => {
+  const counts: Record<string, number> = {};
+  for (const r of Object.values(resources)) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
+  return counts;
+};
+const changed = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+  [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(id => JSON.stringify(before[id]) !== JSON.stringify(after[id])).length;
+
+function main(): void {
   for (const name of ['GITHUB_SHA', 'CODEBUILD_RESOLVED_SOURCE_VERSION', 'CI_COMMIT_SHA', 'BITBUCKET_COMMIT', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'GIT_COMMIT']) delete process.env[name];
 
-  console.log(`synth of ${COUNT} functions from one Dockerfile directory, in two stacks (one run each, child processes)`);
-  // CDK's built-in CloudFormation validation costs time per resource; a ContainerFunction has 5 resources
-  // (role, function, log group, tag guard, copy) where a DockerImageFunction has 2, so report both modes.
-  for (const validate of [true, false]) {
-    const plain = measure('plain', fn, validate);
-    const container = measure('container', fn, validate);
-    console.log(`with CDK's built-in template validation ${validate ? 'on (default)' : 'off (CDK_VALIDATION=false)'}:`);
-    console.log(`  DockerImageFunction.fromImageAsset : ${plain.ms.toFixed(0)} ms, peak RSS ${plain.rssMb.toFixed(0)} MB`);
-    console.log(`  ContainerFunction (git-SHA tags)   : ${container.ms.toFixed(0)} ms, peak RSS ${container.rssMb.toFixed(0)} MB, git spawned ${container.gitSpawns} times`);
-    console.log(`  ratio ContainerFunction / plain    : time ${(container.ms / plain.ms).toFixed(2)}, RSS ${(container.rssMb / plain.rssMb).toFixed(2)} (target time <= 1.10)`);
+  // 1. Synth cost
+  const one = gitRepo(functionFiles('fn'));
+  const fn = path.join(one.root, 'fn');
+  console.log(`synth of ${COUNT} functions from one Dockerfile directory in one stack; ${RUNS} alternating runs each, child processes`);
+  const results: Record<Kind, ChildResult[]> = { 'container': [], 'plain': [], 'plain+loggroup': [] };
+  for (let run = 0; run < RUNS; run++) for (const kind of KINDS) results[kind].push(synth(kind, [fn]));
+  const label: Record<Kind, string> = {
+    'container': 'ContainerFunction                     ',
+    'plain': 'DockerImageFunction (bare)            ',
+    'plain+loggroup': 'DockerImageFunction + own LogGroup    ',
+  };
+  for (const kind of KINDS) {
+    const ms = stats(results[kind].map(r => r.ms));
+    const rss = stats(results[kind].map(r => r.rssMb));
+    const resources = Object.keys(results[kind][0].resources).length;
+    const git = kind === 'container' ? `, git ran ${results[kind][0].gitSpawns} times` : '';
+    console.log(`  ${label[kind]}: median ${ms.median.toFixed(0)} ms (min ${ms.min.toFixed(0)}, max ${ms.max.toFixed(0)}), peak RSS median ${rss.median.toFixed(0)} MB, ${resources} resources${git}`);
   }
-  fs.rmSync(repo, { recursive: true, force: true });
+  const ratio = (a: Kind, b: Kind) => {
+    const pairs = results[a].map((r, i) => r.ms / results[b][i].ms);
+    const s = stats(pairs);
+    return `${s.median.toFixed(2)} (min ${s.min.toFixed(2)}, max ${s.max.toFixed(2)}, per run pair)`;
+  };
+  console.log(`  ratio ours / DockerImageFunction + own LogGroup (feature-equivalent): ${ratio('container', 'plain+loggroup')}   target <= 1.10`);
+  console.log(`  ratio ours / bare DockerImageFunction                               : ${ratio('container', 'plain')}`);
+  console.log(`  ContainerFunction resources by type: ${JSON.stringify(countByType(results.container[0].resources))}`);
+  fs.rmSync(one.root, { recursive: true, force: true });
+
+  // 2. Churn: 20 functions, 20 directories; one commit changes one of them.
+  const files: Record<string, string> = { 'README.md': 'service\n' };
+  for (let i = 0; i < 20; i++) Object.assign(files, functionFiles(`fn${i}`, `def handler(event, context):\n    return ${i}\n`));
+  const repo = gitRepo(files);
+  const dirs = Array.from({ length: 20 }, (_, i) => path.join(repo.root, `fn${i}`));
+  const before = { container: synth('container', dirs, 20).resources, plain: synth('plain+loggroup', dirs, 20).resources };
+  fs.writeFileSync(path.join(repo.root, 'README.md'), 'docs only\n');
+  repo.commit('docs only');
+  const docs = { container: synth('container', dirs, 20).resources, plain: synth('plain+loggroup', dirs, 20).resources };
+  fs.writeFileSync(path.join(repo.root, 'fn7', 'app.py'), 'def handler(event, context):\n    return "changed"\n');
+  repo.commit('change fn7');
+  const after = { container: synth('container', dirs, 20).resources, plain: synth('plain+loggroup', dirs, 20).resources };
+  console.log('churn in a 20-function app (resources added, removed or changed in the template):');
+  console.log(`  docs-only commit        : ContainerFunction ${changed(before.container, docs.container)}, plain CDK ${changed(before.plain, docs.plain)}`);
+  console.log(`  commit changing one fn  : ContainerFunction ${changed(docs.container, after.container)}, plain CDK ${changed(docs.plain, after.plain)}   target: the same`);
+  console.log('  (ours: the function, its old copy removed, its new copy added; plain: the function)');
+  fs.rmSync(repo.root, { recursive: true, force: true });
+}
+
+if (process.argv[2] === 'child') {
+  runChild(process.argv[3] as Kind, process.argv[4].split(','), process.argv[5]);
+} else {
+  main();
 }

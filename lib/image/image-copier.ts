@@ -99,7 +99,7 @@ export class ImageCopier extends Construct {
     const sameRole = existing && JSON.stringify(stack.resolve(existing.role?.roleArn)) === JSON.stringify(stack.resolve(this.role.roleArn));
     if (existing && !sameRole) {
       throw new Error(`${this.node.path}: an ECRDeployment with memoryLimit ${COPY_FUNCTION_MEMORY_MIB} already exists in ${Stack.of(this).node.path}, and cdk-ecr-deployment ` +
-        `runs every ECRDeployment of one memory size with the first one's role. Give your ECRDeployment another memoryLimit (e.g. the default 512).`);
+        'runs every ECRDeployment of one memory size with the first one\'s role. Give your ECRDeployment another memoryLimit (e.g. the default 512).');
     }
   }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { App, Stack, aws_ecr as ecr } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
@@ -195,7 +196,7 @@ describe('ImageTag.gitSha against real git repositories', () => {
     origin.commit('later');
     repo = TempGitRepo.create();
     fs.rmSync(repo.root, { recursive: true, force: true });
-    require('child_process').execFileSync('git', ['clone', '-q', '--depth', '1', `file://${origin.root}`, repo.root]);
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${origin.root}`, repo.root]);
     const app = new App();
     const stack = new Stack(app, 'S');
     new ContainerFunction(stack, 'A', { image: ContainerImage.fromDockerfile(repo.path('fn')) });
