@@ -24,7 +24,7 @@ export function appFunctions(assembly: CloudAssembly): AppFunction[] {
     spec,
     asset: spec.image.kind === 'asset'
       ? assets.find(a => a.functions.some(f => f.stackName === spec.stackName && f.logicalId === spec.logicalId))
-        ?? assets.find(a => a.id === (spec.image as { assetHash: string }).assetHash)
+        ?? assets.find(a => a.id === (spec.image as { assetHash?: string }).assetHash)
       : undefined,
     region: unresolved(stack.environment.region) ? undefined : stack.environment.region,
     account: unresolved(stack.environment.account) ? undefined : stack.environment.account,
@@ -55,7 +55,7 @@ export async function imagesFor(fns: readonly AppFunction[], o: { build: boolean
         return { value: uri, summary: `pulled ${uri}` };
       }
       if (!f.asset) {
-        throw new Error(`${f.spec.path}: its image asset ${f.spec.image.assetHash.slice(0, 12)} is not in the assembly's asset manifests. Re-synthesize the app.`);
+        throw new Error(`${f.spec.path}: its image asset${f.spec.image.assetHash ? ` ${f.spec.image.assetHash.slice(0, 12)}` : ''} is not in the assembly's asset manifests. Re-synthesize the app.`);
       }
       const tag = localImageTag(f.asset);
       if (!o.rebuild && await imageInfo(tag)) { progress.cached(tag); return { value: tag, summary: `image ${tag}` }; }

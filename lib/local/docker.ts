@@ -63,10 +63,15 @@ export async function imageInfo(tag: string): Promise<ImageInfo | undefined> {
   return { id: i.Id, architecture: i.Architecture ?? '', entrypoint: c.Entrypoint ?? [], cmd: c.Cmd ?? [], workingDir: c.WorkingDir ?? '', env: c.Env ?? [] };
 }
 
-/** The bridge network's gateway: the host address containers reach. */
-export async function bridgeGateway(): Promise<string | undefined> {
-  const r = await docker(['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}'], { allowFailure: true });
-  return r.stdout.trim().split(/\s+/).find(a => /^\d+\.\d+\.\d+\.\d+$/.test(a));
+/** The default bridge network's gateway and subnets, as the engine reports them (the gateway is often left out). */
+export async function bridgeNetwork(): Promise<{ gateways: string[]; subnets: string[] }> {
+  const r = await docker(['network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}'], { allowFailure: true });
+  let config: { Gateway?: string; Subnet?: string }[] = [];
+  try { config = JSON.parse(r.stdout) ?? []; } catch { /* no bridge network */ }
+  return {
+    gateways: config.map(c => c.Gateway).filter((g): g is string => !!g),
+    subnets: config.map(c => c.Subnet).filter((s): s is string => !!s && s.includes('.')),
+  };
 }
 
 export interface ContainerExit { readonly exitCode: number; readonly oomKilled: boolean }

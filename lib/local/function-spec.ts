@@ -4,8 +4,11 @@ import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from './limits';
 
 /** Where the function's image comes from. */
 export type FunctionImage =
-  /** A Docker image asset of the assembly (`aws:asset:path` metadata: `asset.<hash>`). */
-  | { readonly kind: 'asset'; readonly assetHash: string }
+  /**
+   * A Docker image asset of the assembly: its hash when the `aws:asset:path` metadata names it, else found
+   * through the asset manifests (an ImageUri built from tokens, as for an image copied to its own repository).
+   */
+  | { readonly kind: 'asset'; readonly assetHash?: string }
   /** A literal image URI (an ECR image not built by this app). */
   | { readonly kind: 'uri'; readonly uri: string };
 
@@ -56,7 +59,7 @@ export function imageFunctionsOf(stackName: string, template: Json): FunctionSpe
     let image: FunctionImage;
     if (assetHash) image = { kind: 'asset', assetHash };
     else if (typeof p.Code?.ImageUri === 'string') image = { kind: 'uri', uri: p.Code.ImageUri };
-    else continue; // an image we can neither build nor name
+    else image = { kind: 'asset' };
 
     const environment: { [k: string]: string } = {};
     const unresolved: string[] = [];

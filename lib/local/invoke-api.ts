@@ -35,6 +35,7 @@ export class InvokeApiServer {
   private readonly server: http.Server;
   private readonly pools = new Map<LocalFunction, SandboxPool>();
   private readonly background = new Set<Promise<unknown>>();
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly o: InvokeApiOptions) {
     this.server = http.createServer((req, res) => {
@@ -61,11 +62,14 @@ export class InvokeApiServer {
   }
 
   /** Stops taking requests, waits for Event invocations in flight, removes every container. */
-  async close(): Promise<void> {
-    this.server.close();
-    this.server.closeAllConnections();
-    await Promise.race([Promise.allSettled([...this.background]), new Promise(r => setTimeout(r, 2000).unref())]);
-    await Promise.all([...this.pools.values()].map(p => p.close()));
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.server.listening) this.server.close();
+      this.server.closeAllConnections();
+      await Promise.race([Promise.allSettled([...this.background]), new Promise(r => setTimeout(r, 2000).unref())]);
+      await Promise.all([...this.pools.values()].map(p => p.close()));
+    })();
+    return this.closing;
   }
 
   private log(text: string): void {
@@ -113,17 +117,18 @@ export class InvokeApiServer {
       void run.finally(() => this.background.delete(run));
       return;
     }
-    const { result, tail } = await this.run(fn, event, requestId, clientContext);
+    const wantTail = String(req.headers['x-amz-log-type'] ?? '') === 'Tail';
+    const { result, tail } = await this.run(fn, event, requestId, clientContext, wantTail);
     const out: http.OutgoingHttpHeaders = { ...headers, 'Content-Type': 'application/json' };
     if (result.functionError) out['X-Amz-Function-Error'] = 'Unhandled';
-    if (String(req.headers['x-amz-log-type'] ?? '') === 'Tail') out['X-Amz-Log-Result'] = tail;
+    if (wantTail) out['X-Amz-Log-Result'] = tail;
     res.writeHead(200, out).end(result.payload);
   }
 
-  private async run(fn: LocalFunction, event: Buffer, requestId: string, clientContext?: string):
+  private async run(fn: LocalFunction, event: Buffer, requestId: string, clientContext?: string, collectLogs = false):
   Promise<{ result: InvocationResult; tail: string }> {
     this.log(startLine(requestId) + '\n');
-    const result = await this.poolOf(fn).invoke(event, { requestId, clientContext });
+    const result = await this.poolOf(fn).invoke(event, { requestId, clientContext, collectLogs });
     const platform = `${endLine(requestId)}\n${reportLine({ ...result })}\n`;
     this.log(platform);
     const full = Buffer.from(`${startLine(requestId)}\n${result.logs}${platform}`);

@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ContainerExit, ImageInfo, containerExit, removeContainers, spawnDocker } from './docker';
+import { ContainerExit, ImageInfo, containerExit, execIn, removeContainers, spawnDocker } from './docker';
 import { EnvMap, logStreamName, standardVariables } from './environment';
 import { FunctionSpec } from './function-spec';
 import * as errors from './lambda-errors';
@@ -52,6 +52,14 @@ export interface InvocationResult {
   readonly logs: string;
   /** Whether the environment can take another event. */
   readonly reusable: boolean;
+}
+
+export interface InvokeOptions {
+  readonly requestId?: string;
+  /** Base64 JSON (the Invoke API's X-Amz-Client-Context). */
+  readonly clientContext?: string;
+  /** Wait for the function's last output before returning, so `logs` is complete (LogType: Tail). */
+  readonly collectLogs?: boolean;
 }
 
 type Ending =
@@ -110,8 +118,9 @@ export class Sandbox {
   private capture: Buffer[] | undefined;
   private readonly recentOutput: Buffer[] = [];
   private destroyed: Promise<void> | undefined;
-  private killedByUs = false;
   private invocations = 0;
+  /** Flush markers in flight (see flushOutput) and what to call when one comes out. */
+  private readonly marks = new Map<string, () => void>();
 
   private constructor(
     private readonly o: SandboxOptions,
@@ -122,7 +131,13 @@ export class Sandbox {
     private readonly child: ChildProcess,
     private readonly startedAt: number,
   ) {
-    const onData = (c: Buffer) => {
+    const onData = (chunk: Buffer) => {
+      let c = chunk;
+      for (const [mark, seen] of this.marks) {
+        const text = c.toString('utf8');
+        if (text.includes(mark)) { seen(); c = Buffer.from(text.split(`${mark}\n`).join('')); }
+      }
+      if (c.length === 0) return;
       this.capture?.push(c);
       this.recentOutput.push(c);
       if (this.recentOutput.length > 50) this.recentOutput.shift();
@@ -154,7 +169,7 @@ export class Sandbox {
   }
 
   /** Runs one event. Never rejects for function or runtime failures: those are results in Lambda's shape. */
-  async invoke(payload: Buffer, opts: { requestId?: string; clientContext?: string } = {}): Promise<InvocationResult> {
+  async invoke(payload: Buffer, opts: InvokeOptions = {}): Promise<InvocationResult> {
     const fn = this.o.fn;
     const requestId = opts.requestId ?? crypto.randomUUID();
     const cold = this.invocations++ === 0;
@@ -202,6 +217,7 @@ export class Sandbox {
       memoryMb: fn.memoryMb,
       maxMemoryBytes: peak,
     };
+    if (opts.collectLogs && ending.kind === 'outcome') await this.flushOutput();
     const result = await this.settle(ending, base);
     this.capture = undefined;
     return result;
@@ -219,9 +235,12 @@ export class Sandbox {
         return fail(errors.parseErrorBody(o.body, o.errorType), true);
       }
       case 'init-error':
-        // Lambda discards an environment whose init failed.
+      {
+        // Lambda discards an environment whose init failed, and marks the report with the error type.
         await this.destroy();
-        return fail(errors.parseErrorBody(ending.body, ending.errorType), false);
+        const e = errors.parseErrorBody(ending.body, ending.errorType);
+        return fail(e, false, { status: { status: 'error', errorType: e.errorType } });
+      }
       case 'timeout': {
         this.runtime.abandon();
         await this.destroy();
@@ -251,6 +270,20 @@ export class Sandbox {
     }
   }
 
+  /**
+   * Output written just before the answer can reach us after it: docker's attach stream is a second path.
+   * Writes a marker line into the container's own stdout and stderr (PID 1's, the pipes the runtime writes
+   * to) and waits until both come out the other end: everything written before them has then arrived.
+   */
+  private async flushOutput(maxMs = 2000): Promise<void> {
+    const mark = `ccf-flush-${crypto.randomBytes(6).toString('hex')}`;
+    let seen = 0;
+    const arrived = new Promise<void>(resolve => { this.marks.set(mark, () => { if (++seen === 2) resolve(); }); });
+    const wrote = await execIn(this.name, ['sh', '-c', `echo ${mark} >/proc/1/fd/1; echo ${mark} >/proc/1/fd/2`]);
+    if (wrote !== undefined) await Promise.race([arrived, delay(maxMs)]);
+    this.marks.delete(mark);
+  }
+
   private async exitInfo(): Promise<ContainerExit | undefined> {
     await this.exited;
     return containerExit(this.name);
@@ -263,7 +296,6 @@ export class Sandbox {
   /** Removes the container and stops the Runtime API server; idempotent, never throws. */
   destroy(): Promise<void> {
     this.destroyed ??= (async () => {
-      this.killedByUs = true;
       this.runtime.abandon();
       await removeContainers([this.name]);
       // `docker run` ends once its container is gone; that also drains the last output.
@@ -275,10 +307,6 @@ export class Sandbox {
     return this.destroyed;
   }
 
-  /** Whether destroy() was asked for (a container that ends otherwise died on its own). */
-  get removedByUs(): boolean {
-    return this.killedByUs;
-  }
 }
 
 function delay(ms: number): Promise<void> {

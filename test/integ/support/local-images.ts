@@ -1,0 +1,63 @@
+/**
+ * Images for the local runtime's real-Docker tests, built once and reused (each tag carries a hash of
+ * its inputs): the Node.js and Python test functions on the stand-in bases, and the Python stand-in
+ * with Debian's pandas and boto3 under the AWS base image's own name, so the unmodified csv-processor
+ * Dockerfile builds here.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { docker, imageExists } from './docker';
+import { ensureStandIns } from './standins';
+import { FUNCTIONS } from './workspace';
+import { OWNER_LABEL } from '../../../lib/local/sandbox';
+
+function hashOf(dir: string, extra: string): string {
+  const h = crypto.createHash('sha256').update(extra);
+  for (const f of fs.readdirSync(dir).sort()) h.update(f).update('\0').update(fs.readFileSync(path.join(dir, f)));
+  return h.digest('hex').slice(0, 12);
+}
+
+async function buildOnce(tag: string, context: string, args: string[] = []): Promise<string> {
+  if (!(await imageExists(tag))) await docker(['build', '-q', '-t', tag, ...args, context], { timeoutMs: 20 * 60_000 });
+  return tag;
+}
+
+/** test/fixtures/functions/local-node on the Node.js stand-in (the real aws-lambda-ric). */
+export async function nodeFunctionImage(): Promise<string> {
+  const { nodeTag } = await ensureStandIns();
+  const dir = path.join(FUNCTIONS, 'local-node');
+  return buildOnce(`ccf-local-fixture/node:${hashOf(dir, nodeTag)}`, dir, ['--build-arg', `BASE=${nodeTag}`]);
+}
+
+/** test/fixtures/functions/local-python on the Python stand-in (our own bootstrap). */
+export async function pythonFunctionImage(): Promise<string> {
+  const { pythonTag } = await ensureStandIns();
+  const dir = path.join(FUNCTIONS, 'local-python');
+  return buildOnce(`ccf-local-fixture/python:${hashOf(dir, pythonTag)}`, dir, ['--build-arg', `BASE=${pythonTag}`]);
+}
+
+/** The AWS name the csv-processor example's Dockerfile starts FROM. */
+export const AWS_PYTHON_312 = 'public.ecr.aws/lambda/python:3.12';
+
+/**
+ * The Python stand-in plus Debian's pandas and boto3 (PyPI is unreachable here), tagged with the AWS
+ * base image's name. Re-tagged on every call: another test may have pointed the name elsewhere.
+ */
+export async function ensureCsvProcessorBase(): Promise<string> {
+  const { pythonTag } = await ensureStandIns();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-csv-base-'));
+  const dockerfile = `FROM ${pythonTag}\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-pandas python3-boto3 && rm -rf /var/lib/apt/lists/*\n`;
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
+  const tag = await buildOnce(`ccf-local-fixture/python-pandas:${crypto.createHash('sha256').update(dockerfile).digest('hex').slice(0, 12)}`, dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+  await docker(['tag', tag, AWS_PYTHON_312]);
+  return tag;
+}
+
+/** Containers the local runtime started from this process that still exist (running or not). */
+export async function leftoverContainers(): Promise<string[]> {
+  const r = await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${process.pid}`, '--format', '{{.Names}}']);
+  return r.stdout.split('\n').filter(Boolean);
+}
