@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Brings up a real Docker engine and the local Debian base image the integ tests build
-# their Lambda stand-ins from. Idempotent: every step is skipped when already done.
+# Brings up a real Docker engine (and debootstrap, which provisioning needs where no registry is
+# reachable), then provisions the Debian base the integ tests build their Lambda stand-ins from, with
+# the tests' own code. Idempotent: every step is skipped when already done.
 # Runs as root on a fresh Debian 12 machine (no registry reachable, Debian mirror is).
 set -euo pipefail
 
 DOCKER=/usr/bin/docker            # Debian's client: BuildKit built in (the other client on PATH refuses BuildKit builds)
-BASE_TAG=local/debian:bookworm
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+BASE_TAG=${CCF_DEBIAN_BASE:-local/debian:bookworm}
+cd "$(dirname "$0")/.."
 log() { echo "[setup-docker] $*"; }
 
 missing=()
@@ -29,17 +30,13 @@ if ! "$DOCKER" info >/dev/null 2>&1; then
 fi
 log "engine: $("$DOCKER" version --format '{{.Server.Version}}')"
 
-if ! "$DOCKER" image inspect "$BASE_TAG" >/dev/null 2>&1; then
-  rootfs=$(mktemp -d /tmp/bookworm-rootfs.XXXXXX)
-  log "debootstrap bookworm into $rootfs"
-  debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >/tmp/debootstrap.log 2>&1 \
-    || { tail -50 /tmp/debootstrap.log; exit 1; }
-  # Containers reach the mirror over http only; keep apt's lists out of the image.
-  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
-  tar -C "$rootfs" -c . | "$DOCKER" import - "$BASE_TAG" >/dev/null
-  rm -rf "$rootfs"
+# The Debian base the Lambda stand-ins are built from is provisioned by the same code the tests use
+# (test/integ/support/provision.ts: pull where a registry is reachable, else debootstrap, as root here).
+if [ -x node_modules/.bin/ts-node ]; then
+  node_modules/.bin/ts-node --transpile-only --project test/tsconfig.json test/integ/support/provision.ts
+else
+  log "node_modules is not installed yet: the tests (or .ci/build-standins.ts after npm ci) provision $BASE_TAG"
 fi
-log "base image $BASE_TAG ready"
 
 # The Lambda stand-ins (Node.js with aws-lambda-ric, Python with a bootstrap) are built by the
 # integ tests' ensure step (test/integ/support/standins.ts), once per run and cached by tag.

@@ -2,7 +2,7 @@
  * ContainerImage.fromSource through ContainerFunction, on a real engine: the asset the construct
  * synthesizes (generated Dockerfile for the AWS base NODEJS_22, unchanged) builds exactly as
  * cdk-assets builds it — platform and build secrets from the asset manifest — and answers through
- * the Runtime API. The Node.js stand-in answers to the AWS base image's name, so nothing is pulled.
+ * the Runtime API. Without a registry, the Node.js stand-in answers to the AWS base image's name (support/provision.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -11,6 +11,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { ContainerFunction, ContainerImage, LambdaBaseImage, SourceBuildSecret } from '../../lib';
 import { TempGitRepo } from '../support/git-repo';
 import { describeWithDocker, docker, invoke, removeImage } from './support/docker';
+import { ensureAwsBase } from './support/provision';
 import { HOST_CA_BUNDLE, ensureStandIns } from './support/standins';
 
 jest.setTimeout(30 * 60_000);
@@ -34,7 +35,8 @@ describeWithDocker('fromSource: the synthesized asset builds like cdk-assets bui
 
   beforeAll(async () => {
     const bases = await ensureStandIns();
-    await docker(['tag', bases.nodeTag, LambdaBaseImage.NODEJS_22.image]);
+    // The real AWS base where a registry is reachable; else the stand-in answers to its name.
+    ensureAwsBase(LambdaBaseImage.NODEJS_22.image, bases.nodeTag);
     repo = TempGitRepo.create(exampleFiles(EXAMPLE, 'fn'));
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-integ-out-'));
   });

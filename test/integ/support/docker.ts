@@ -9,9 +9,10 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { DOCKER, HOW_TO_ENABLE, ensureDebianBase } from './provision';
 
-// CDK_DOCKER is what CDK and cdk-assets honour, so one variable points everything at the same client.
-export const DOCKER = process.env.CCF_DOCKER ?? process.env.CDK_DOCKER ?? (fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+// The client (CCF_DOCKER, else CDK_DOCKER, which CDK and cdk-assets honour, else Debian's) is chosen in provision.ts.
+export { DOCKER };
 const ENV = { ...process.env, DOCKER_BUILDKIT: '1' };
 
 export interface Availability { readonly ok: boolean; readonly reason: string }
@@ -24,24 +25,40 @@ export function dockerAvailability(): Availability {
   return { ok: true, reason: `engine ${r.stdout.trim()}` };
 }
 
+/** What a real-Docker test file needs: an engine only, or also the Debian base the Lambda stand-ins are built from. */
+export interface DockerNeeds {
+  /** @default true */
+  readonly standIns?: boolean;
+}
+
 /**
- * `describe` when an engine is reachable; otherwise prints which tests are skipped and why and
- * returns `describe.skip` — unless CCF_REQUIRE_DOCKER=1, where an absent engine fails a test.
+ * `describe` when the tests can run: an engine is reachable and (unless `standIns: false`) the Debian base for the
+ * stand-ins exists or can be provisioned (support/provision.ts: pulled where a registry is reachable, else debootstrapped
+ * as root). Otherwise prints one line saying why and how to enable them and returns `describe.skip`, unless
+ * CCF_REQUIRE_DOCKER=1 (CI), where nothing is skipped: the missing piece fails a test instead.
  */
-export function describeWithDocker(title: string, fn: () => void): void {
+export function describeWithDocker(title: string, fn: () => void, needs: DockerNeeds = {}): void {
   const a = dockerAvailability();
-  if (a.ok) {
+  const missing = !a.ok ? `no Docker engine is reachable (${a.reason})`
+    : needs.standIns === false ? undefined
+      : notProvisioned();
+  if (missing === undefined) {
     describe(title, fn);
   } else if (process.env.CCF_REQUIRE_DOCKER === '1') {
-    describe(title, () => test('a Docker engine is reachable (CCF_REQUIRE_DOCKER=1)', () => {
-      throw new Error(`CCF_REQUIRE_DOCKER=1 but no Docker engine is reachable: ${a.reason}. Run .ci/setup-docker.sh as root.`);
+    describe(title, () => test('the real-Docker tests can run (CCF_REQUIRE_DOCKER=1)', () => {
+      throw new Error(`CCF_REQUIRE_DOCKER=1 but ${missing}. To run them: ${HOW_TO_ENABLE}.`);
     }));
   } else {
     // Straight to stderr: jest drops console output of files whose tests are all skipped.
-    process.stderr.write(`\nSKIPPED real-Docker tests "${title}": no Docker engine is reachable (${a.reason}). `
-      + 'Run .ci/setup-docker.sh, or set CCF_REQUIRE_DOCKER=1 to make this a failure.\n');
+    process.stderr.write(`\nSKIPPED real-Docker tests "${title}": ${missing}. To run them: ${HOW_TO_ENABLE}; `
+      + 'CCF_REQUIRE_DOCKER=1 makes this a failure instead.\n');
     describe.skip(title, fn);
   }
+}
+
+function notProvisioned(): string | undefined {
+  const debian = ensureDebianBase();
+  return debian.ok ? undefined : debian.how;
 }
 
 export interface ExecResult { readonly code: number; readonly stdout: string; readonly stderr: string; readonly seconds: number }
@@ -89,7 +106,7 @@ export interface BuildResult {
 
 export async function build(o: BuildOptions): Promise<BuildResult> {
   const args = ['build', '--progress=plain', '-t', o.tag];
-  if (o.file) args.push('-f', path.join(o.context, o.file));
+  if (o.file) args.push('-f', path.resolve(o.context, o.file));
   for (const [id, v] of Object.entries(o.secrets ?? {})) args.push('--secret', `id=${id},src=${v.replace(/^src=/, '')}`);
   if (o.noCache) args.push('--no-cache');
   if (o.target) args.push('--target', o.target);

@@ -5,11 +5,13 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { build, imageExists } from './docker';
+import { DEBIAN_BASE, DEFAULT_DEBIAN_BASE, HOW_TO_ENABLE, ensureDebianBase } from './provision';
 import { BaseImageFamily, LambdaBaseImage } from '../../../lib/dockerfile';
 
-export const DEBIAN_BASE = 'local/debian:bookworm';
+export { DEBIAN_BASE };
 /** Host CA bundle: npm reaches its registry over https only with it (passed as a BuildKit secret). */
 export const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'standins');
@@ -28,7 +30,18 @@ export interface StandIns {
 function fixtureHash(dir: string): string {
   const h = crypto.createHash('sha256');
   for (const f of fs.readdirSync(dir).sort()) h.update(f).update('\0').update(fs.readFileSync(path.join(dir, f)));
+  // Another Debian base (CCF_DEBIAN_BASE) gives other stand-ins; the default keeps the tags it always had.
+  if (DEBIAN_BASE !== DEFAULT_DEBIAN_BASE) h.update('\0base\0').update(DEBIAN_BASE);
   return h.digest('hex').slice(0, 12);
+}
+
+/** The fixture's Dockerfile, FROM the Debian base in use (a copy outside the context when it is not the default). */
+function dockerfileFor(dir: string): string | undefined {
+  if (DEBIAN_BASE === DEFAULT_DEBIAN_BASE) return undefined;
+  const text = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8').split(DEFAULT_DEBIAN_BASE).join(DEBIAN_BASE);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-standin-')), 'Dockerfile');
+  fs.writeFileSync(file, text);
+  return file;
 }
 
 /** Builds test/fixtures/standins/<fixture> (optionally one target of it) as ccf-standin/<image>:<fixture hash>. */
@@ -38,7 +51,8 @@ async function ensure(fixture: string, image: string, secrets: { [id: string]: s
   if (!(await imageExists(tag))) {
     const started = Date.now();
     // CCF_STANDIN_NO_CACHE=1 measures a fresh machine's cost without pruning the shared build cache.
-    await build({ context: dir, tag, secrets, target, noCache: process.env.CCF_STANDIN_NO_CACHE === '1' });
+    const file = dockerfileFor(dir);
+    await build({ context: dir, file, tag, secrets, target, noCache: process.env.CCF_STANDIN_NO_CACHE === '1' });
     // eslint-disable-next-line no-console
     console.log(`built stand-in ${tag} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
@@ -50,9 +64,8 @@ let pending: Promise<StandIns> | undefined;
 /** Builds (or reuses) both stand-ins and describes them as custom bases that carry their runtime client. */
 export function ensureStandIns(): Promise<StandIns> {
   pending ??= (async () => {
-    if (!(await imageExists(DEBIAN_BASE))) {
-      throw new Error(`${DEBIAN_BASE} is missing: run .ci/setup-docker.sh (as root) to debootstrap and import it.`);
-    }
+    const debian = ensureDebianBase();
+    if (!debian.ok) throw new Error(`${debian.how}. To run the real-Docker tests: ${HOW_TO_ENABLE}.`);
     // Built one after the other: two apt-heavy builds at once only contend for the 2 cores.
     const nodeTag = await ensure('node', 'node', { 'ca-bundle': HOST_CA_BUNDLE }, 'lambda');
     const nodePlainTag = await ensure('node', 'node-plain', {}, 'node-plain'); // a stage of the above: cached
