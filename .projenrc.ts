@@ -81,6 +81,8 @@ for (const name of ['synth', 'images', 'checks']) {
 }
 // Needs a Docker engine: builds 10 images, then prints measured vs cached vs unmeasured synth times (issue 9).
 project.addTask('bench:measure', { exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json bench/measure.ts', receiveArgs: true });
+// Needs a Docker engine: warm p50/p99 through `serve`, cold invokes vs a bare `docker run` (issue 10).
+project.addTask('bench:invoke', { exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json bench/invoke.ts', receiveArgs: true });
 // The package's one CLI, run from the sources inside this repository: npm run cli -- dockerfile <dir> --base ... --handler ...
 project.addTask('cli', {
   exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json lib/cli/main.ts',
