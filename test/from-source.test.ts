@@ -23,7 +23,7 @@ describe('ContainerFunction with ContainerImage.fromSource', () => {
 
   test('builds the generated Dockerfile from a staged copy, tagged with the source checkout\'s SHA', () => {
     const { fn, image, stack } = build();
-    expect(fn.imageTag).toBe(`fn-${repo.head().slice(0, 12)}`);
+    expect(fn.imageTag).toBe(`${repo.head().slice(0, 12)}-${fn.imageAsset!.assetHash}`);
     expect(image.generatedDockerfile).toContain('CMD ["app.lambda_handler"]');
     Template.fromStack(stack).resourceCountIs('Custom::CDKECRDeployment', 1);
     // The user's directory gets no generated files.
@@ -32,12 +32,22 @@ describe('ContainerFunction with ContainerImage.fromSource', () => {
 
   test('files the generated .dockerignore keeps out do not make the tag dirty', () => {
     repo.write({ 'svc/__pycache__/app.cpython-312.pyc': 'bytecode' });
-    expect(build().fn.imageTag).toBe(`fn-${repo.head().slice(0, 12)}`);
+    const { fn } = build();
+    expect(fn.imageTag).toBe(`${repo.head().slice(0, 12)}-${fn.imageAsset!.assetHash}`);
+  });
+
+  test('a commit outside the source directory keeps the tag: it names the last commit that changed the source', () => {
+    const sourceCommit = repo.head();
+    repo.write({ 'README.md': 'docs' });
+    repo.commit('docs');
+    const { fn } = build();
+    expect(fn.imageTag).toBe(`${sourceCommit.slice(0, 12)}-${fn.imageAsset!.assetHash}`);
   });
 
   test('a source change the commit does not pin makes the tag dirty', () => {
     repo.write({ 'svc/app.py': 'def lambda_handler(event, context):\n    return 2\n' });
-    expect(build().fn.imageTag).toMatch(/-dirty-[0-9a-f]{8}$/);
+    const { fn } = build();
+    expect(fn.imageTag).toBe(`${repo.head().slice(0, 12)}-dirty-${fn.imageAsset!.assetHash}`);
   });
 
   test('a deprecated base warns at synth', () => {
