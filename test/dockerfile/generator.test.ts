@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { execArgs, parseStages, sourceDir } from './support';
 import { BaseImageFamily, LambdaBaseImage, SourceBuildSecret, SourceImageOptions, SystemPackageManager } from '../../lib/dockerfile';
 import { generate } from '../../lib/dockerfile/generator';
 import { InstallTool } from '../../lib/dockerfile/project';
 import { stageSourceImage } from '../../lib/dockerfile/stage-source';
+import { envLines } from '../../lib/dockerfile/text';
 
 const PY = { 'app.py': 'def lambda_handler(event, context):\n    return event\n' };
 const NODE = { 'index.js': 'exports.handler = async (e) => e;\n', 'package.json': '{"name":"fn","version":"1.0.0"}', 'package-lock.json': '{}' };
@@ -16,6 +18,8 @@ interface Case {
   readonly install?: RegExp;
   /** The stage names expected, in order. */
   readonly stages: string[];
+  /** The final stage's ENTRYPOINT (exec form); none when the base's own entrypoint starts the function. */
+  readonly entrypoint?: string[];
 }
 
 const CUSTOM_PY = LambdaBaseImage.custom('local/python-standin:1', { family: BaseImageFamily.PYTHON });
@@ -64,18 +68,26 @@ const CASES: Case[] = [
     stages: ['build', 'runtime'],
   },
   { name: 'java 25, gradle', files: { ...JAVA_SRC, 'build.gradle.kts': '', 'settings.gradle.kts': '' }, options: { base: LambdaBaseImage.JAVA_25, handler: 'com.example.Handler' }, install: /gradle --no-daemon -q dependencies/, stages: ['build', 'runtime'] },
-  { name: 'provided.al2023, go', files: { 'go.mod': 'module x', 'go.sum': '', 'main.go': 'package main' }, options: { base: LambdaBaseImage.PROVIDED_AL2023, handler: 'bootstrap' }, install: /go mod download/, stages: ['build', 'runtime'] },
-  { name: 'provided.al2023, rust', files: { 'Cargo.toml': '', 'Cargo.lock': '', 'src/main.rs': '' }, options: { base: LambdaBaseImage.PROVIDED_AL2023, handler: 'my-fn' }, install: /cargo build --release --locked && rm -rf src/, stages: ['build', 'runtime'] },
-  { name: 'provided.al2023, prebuilt binary', files: { bootstrap: '#!/bin/sh' }, options: { base: LambdaBaseImage.PROVIDED_AL2023, handler: 'bootstrap' }, stages: ['runtime'] },
-  { name: 'provided.al2023, make', files: { 'Makefile': '', 'main.c': '' }, options: { base: LambdaBaseImage.PROVIDED_AL2023, handler: 'bootstrap', buildCommand: 'make', systemPackages: ['gcc', 'make'] }, stages: ['build', 'runtime'] },
+  { name: 'provided.al2023, go', files: { 'go.mod': 'module x', 'go.sum': '', 'main.go': 'package main' }, options: { base: LambdaBaseImage.PROVIDED_AL2023, handler: 'bootstrap' }, install: /go mod download/, stages: ['build', 'runtime'], entrypoint: ['/var/task/bootstrap'] },
+  { name: 'provided.al2023, rust', files: { 'Cargo.toml': '', 'Cargo.lock': '', 'src/main.rs': '' }, options: { base: LambdaBaseImage.PROVIDED_AL2023, handler: 'my-fn' }, install: /cargo build --release --locked && rm -rf src/, stages: ['build', 'runtime'], entrypoint: ['/var/task/my-fn'] },
+  { name: 'provided.al2023, prebuilt binary', files: { bootstrap: '#!/bin/sh' }, options: { base: LambdaBaseImage.PROVIDED_AL2023, handler: 'bootstrap' }, stages: ['runtime'], entrypoint: ['/var/task/bootstrap'] },
+  { name: 'provided.al2023, make', files: { 'Makefile': '', 'main.c': '' }, options: { base: LambdaBaseImage.PROVIDED_AL2023, handler: 'bootstrap', buildCommand: 'make', systemPackages: ['gcc', 'make'] }, stages: ['build', 'runtime'], entrypoint: ['/var/task/bootstrap'] },
   {
     name: 'custom Debian python + awslambdaric',
     files: { ...PY, 'requirements.txt': 'six==1.16.0\n' },
     options: { base: CUSTOM_PY, handler: 'app.lambda_handler', systemPackages: ['gcc', 'python3-dev'], runtimeSystemPackages: ['libpq5'] },
     install: /pip install --no-cache-dir/,
     stages: ['deps', 'ric', 'runtime'],
+    entrypoint: ['python3', '-m', 'awslambdaric'],
   },
-  { name: 'custom Debian node + aws-lambda-ric', files: NODE, options: { base: CUSTOM_NODE, handler: 'index.handler' }, install: /npm ci --omit=dev/, stages: ['deps', 'ric', 'runtime'] },
+  {
+    name: 'custom Debian node + aws-lambda-ric',
+    files: NODE,
+    options: { base: CUSTOM_NODE, handler: 'index.handler' },
+    install: /npm ci --omit=dev/,
+    stages: ['deps', 'ric', 'runtime'],
+    entrypoint: ['node', '/opt/aws-lambda-ric/node_modules/aws-lambda-ric/bin/index.mjs'],
+  },
   { name: 'custom node stand-in with its own runtime client', files: NODE, options: { base: STANDIN_NODE, handler: 'index.handler', environment: { LOG_LEVEL: 'debug', GREETING: 'a "b" $c' } }, install: /npm ci --omit=dev/, stages: ['deps', 'runtime'] },
 ];
 
@@ -94,19 +106,27 @@ describe.each(CASES.map(c => [c.name, c] as const))('generated Dockerfile: %s', 
     expect(final.from).toBe(c.options.base.image);
   });
 
-  test('dependency manifests are copied and installed before any source', () => {
-    if (!c.install) return;
-    const withInstall = stages.filter(s => s.name !== 'ric' && s.instructions.some(i => i.keyword === 'RUN' && c.install!.test(i.text)));
-    expect(withInstall.length).toBeGreaterThan(0);
-    for (const s of withInstall) {
-      const firstInstall = s.instructions.findIndex(i => i.keyword === 'RUN' && c.install!.test(i.text));
-      const firstSource = s.instructions.findIndex(i => i.keyword === 'COPY' && /^(\.|src) /.test(i.args));
-      const copies = s.instructions.slice(0, firstInstall).filter(i => i.keyword === 'COPY');
-      expect(copies.length).toBeGreaterThan(0);
-      for (const cp of copies) expect(cp.args).not.toMatch(/^\. /);
-      if (firstSource >= 0) expect(firstSource).toBeGreaterThan(firstInstall);
-    }
-  });
+  // Every case asserts something here: the install order where there are dependencies, no install where there are none.
+  if (c.install) {
+    test('dependency manifests are copied and installed before any source', () => {
+      const withInstall = stages.filter(s => s.name !== 'ric' && s.instructions.some(i => i.keyword === 'RUN' && c.install!.test(i.text)));
+      expect(withInstall.length).toBeGreaterThan(0);
+      for (const s of withInstall) {
+        const firstInstall = s.instructions.findIndex(i => i.keyword === 'RUN' && c.install!.test(i.text));
+        const firstSource = s.instructions.findIndex(i => i.keyword === 'COPY' && /^(\.|src) /.test(i.args));
+        const copies = s.instructions.slice(0, firstInstall).filter(i => i.keyword === 'COPY');
+        expect(copies.length).toBeGreaterThan(0);
+        for (const cp of copies) expect(cp.args).not.toMatch(/^\. /);
+        if (firstSource >= 0) expect(firstSource).toBeGreaterThan(firstInstall);
+      }
+    });
+  } else {
+    test('without a dependency manifest nothing is installed', () => {
+      const runs = stages.filter(s => s.name !== 'ric').flatMap(s => s.instructions).filter(i => i.keyword === 'RUN');
+      expect(runs.filter(i => /(pip install|npm ci|npm install|yarn install|pnpm install|mvn |gradle |go mod|cargo )/.test(i.text))).toEqual([]);
+      expect(stages.some(s => s.name === 'deps')).toBe(false);
+    });
+  }
 
   test('installs leave no cache in a layer', () => {
     for (const i of stages.flatMap(s => s.instructions).filter(x => x.keyword === 'RUN')) {
@@ -147,14 +167,15 @@ describe.each(CASES.map(c => [c.name, c] as const))('generated Dockerfile: %s', 
     }
   });
 
-  test('CMD is JSON form with the handler, once, in the final stage', () => {
+  test('CMD is JSON form with the handler, once, in the final stage; ENTRYPOINT exactly as the base needs', () => {
     const cmds = stages.flatMap(s => s.instructions).filter(i => i.keyword === 'CMD');
     expect(cmds).toHaveLength(1);
     expect(final.instructions[final.instructions.length - 1].keyword).toBe('CMD');
     expect(execArgs(cmds[0].text)).toEqual([c.options.handler]);
-    const entry = final.instructions.find(i => i.keyword === 'ENTRYPOINT');
-    if (entry) expect(execArgs(entry.text)).toBeDefined();
-    if (!c.options.base.includesRuntimeInterfaceClient || c.options.base.family === BaseImageFamily.PROVIDED) expect(entry).toBeDefined();
+    // The exact ENTRYPOINT, in exec form: the runtime client or the executable, or none where the base starts the function.
+    const entries = stages.flatMap(s => s.instructions).filter(i => i.keyword === 'ENTRYPOINT');
+    expect(entries.map(e => execArgs(e.text))).toEqual(c.entrypoint ? [c.entrypoint] : []);
+    if (c.entrypoint) expect(final.instructions).toContain(entries[0]);
   });
 
   test('no secret in ARG or ENV; secrets are BuildKit mounts on install steps only', () => {
@@ -170,6 +191,56 @@ describe.each(CASES.map(c => [c.name, c] as const))('generated Dockerfile: %s', 
       expect(final.instructions.some(i => i.text.includes('type=secret'))).toBe(false);
       expect(staged.buildSecrets?.[s.id]).toBe(`src=${s.src}`);
     }
+  });
+});
+
+describe('ENV escaping', () => {
+  // Inside double quotes Docker's shell lexer takes \\, \" and \$ as escapes, expands $NAME and ${NAME}, and keeps every
+  // other character as it is (moby/buildkit frontend/dockerfile/shell/lex.go, processDoubleQuote). This decoder follows
+  // that rule and refuses what Docker would expand.
+  function dockerUnquote(value: string): string {
+    if (!value.startsWith('"') || !value.endsWith('"')) throw new Error(`not double-quoted: ${value}`);
+    let out = '';
+    for (let i = 1; i < value.length - 1; i++) {
+      if (value[i] === '\\' && '\\"$'.includes(value[i + 1])) out += value[++i];
+      // An unescaped $ before a name or { is a variable Docker would expand: the value would not be literal.
+      else if (value[i] === '$' && /[A-Za-z_{]/.test(value[i + 1] ?? '')) throw new Error(`Docker would expand ${value.slice(i, i + 8)}`);
+      else out += value[i];
+    }
+    return out;
+  }
+
+  test.each([
+    ['plain', 'debug', 'ENV K="debug"'],
+    ['spaces', 'a b  c', 'ENV K="a b  c"'],
+    ['double quotes', 'say "hi"', 'ENV K="say \\"hi\\""'],
+    ['dollar and braces stay literal', '$HOME ${PATH}', 'ENV K="\\$HOME \\${PATH}"'],
+    ['backslashes', 'C:\\dir\\', 'ENV K="C:\\\\dir\\\\"'],
+    ['single quote', "it's", 'ENV K="it\'s"'],
+    ['empty', '', 'ENV K=""'],
+    ['unicode', 'grüße ☃', 'ENV K="grüße ☃"'],
+  ])('%s', (_name, value, line) => {
+    expect(envLines({ K: value })).toEqual([line]);
+    expect(dockerUnquote(line.slice('ENV K='.length))).toBe(value);
+  });
+
+  test('any value without a line break reads back as itself; keys come sorted', () => {
+    // Random text, and text made of the characters that matter to Docker's lexer.
+    const values = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('$', '{', '}', '\\', '"', "'", '`', 'a', 'Z', '_', ' ', '1') }));
+    fc.assert(fc.property(values.filter(v => !/[\r\n]/.test(v)), value => {
+      return dockerUnquote(envLines({ K: value })[0].slice('ENV K='.length)) === value;
+    }), { numRuns: 2_000 });
+    expect(envLines({ B: '2', A: '1' })).toEqual(['ENV A="1"', 'ENV B="2"']);
+  });
+
+  test('a line break is refused with the fix (a Dockerfile ENV cannot carry one)', () => {
+    expect(() => stageSourceImage('Stack/Fn', sourceDir(PY), { base: LambdaBaseImage.PYTHON_3_13, handler: 'app.lambda_handler', environment: { MOTD: 'a\nb' } }))
+      .toThrow(/^Stack\/Fn: environment variable MOTD contains a line break, which a Dockerfile ENV cannot carry\. Encode it/);
+  });
+
+  test('the generated Dockerfile carries the escaped line', () => {
+    const staged = stageSourceImage('Stack/Fn', sourceDir(PY), { base: LambdaBaseImage.PYTHON_3_13, handler: 'app.lambda_handler', environment: { GREETING: 'a "b" $c' } });
+    expect(staged.dockerfile.split('\n')).toContain('ENV GREETING="a \\"b\\" \\$c"');
   });
 });
 
