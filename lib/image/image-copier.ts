@@ -1,8 +1,9 @@
 import * as crypto from 'crypto';
 import { ArnFormat, CfnResource, Stack, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_iam as iam, aws_lambda as lambda } from 'aws-cdk-lib';
 import { DockerImageName, ECRDeployment } from 'cdk-ecr-deployment';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { COPIER_ROLE_PATH } from './copier-role-path';
+import { copyFunctionId, copyFunctionOf } from './ecr-deployment-internals';
 import { DEFAULT_REPOSITORY_ID } from './image-repository';
 
 /**
@@ -78,7 +79,7 @@ export class ImageCopier extends Construct {
   /** The copy function may write its own log group only (not every `/aws/lambda/*`). */
   private logsPolicyFor(copy: ECRDeployment): iam.Policy {
     if (!this.logsPolicy) {
-      const fn = singletonOf(copy);
+      const fn = copyFunctionOf(copy);
       // A separate policy: the function depends on its role's default policy, and this one names the function.
       this.logsPolicy = new iam.Policy(this, 'CopyLogs', {
         roles: [this.role],
@@ -117,21 +118,13 @@ export class ImageCopier extends Construct {
     if (!ours) return [];
     return Stack.of(this).node.findAll()
       .filter((c): c is ECRDeployment => c instanceof ECRDeployment && c.node.scope !== this)
-      .filter(c => singletonOf(c) === ours)
+      .filter(c => copyFunctionOf(c) === ours)
       .map(c => `${c.node.path}: this ECRDeployment has memoryLimit ${COPY_FUNCTION_MEMORY_MIB}, the size cdk-container-function uses, so cdk-ecr-deployment would run it with the image copier's role instead of its own. Give it another memoryLimit (e.g. the default 512).`);
   }
 }
 
 const ID = 'ContainerFunctionImageCopier';
-/** Where lambda.SingletonFunction puts the function (purpose + slugified uuid), so foreign deployments can be recognized. */
-const SINGLETON_ID = `Custom::CDKECRDeploymentbd07c930edb94112a20f03f096f53666${COPY_FUNCTION_MEMORY_MIB}MiB`.replace(/[^A-Za-z0-9:]/g, '');
-
-/** The function an ECRDeployment runs on (cdk-ecr-deployment keeps the SingletonFunction in a private field). */
-function singletonOf(copy: ECRDeployment): lambda.IFunction & IConstruct {
-  const singleton = (copy as unknown as { handler: lambda.SingletonFunction }).handler;
-  // SingletonFunction forwards to the one real function at the stack's top level.
-  return (singleton as unknown as { lambdaFunction: lambda.Function }).lambdaFunction;
-}
+const SINGLETON_ID = copyFunctionId(COPY_FUNCTION_MEMORY_MIB);
 
 /**
  * A destination's identity in construct ids: the stack's own repository needs none; any other is
