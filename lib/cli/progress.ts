@@ -1,6 +1,6 @@
 // The live progress display of the CLI's long-running subcommands (`measure`, local invoke): one row per item —
 // queued, building with elapsed time, cached, done or failed. In a terminal it redraws in place (listr2); when
-// stdout is not a terminal (CI logs) it prints one plain line per state change, so logs stay readable.
+// stdout is not a terminal (CI logs, --json > file) it prints one plain line per state change to stderr.
 import { Listr } from 'listr2';
 
 /** What an item's work reports while it runs. */
@@ -21,18 +21,23 @@ export interface ProgressItem<T> {
 export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Error };
 
 export interface ProgressOptions {
-  /** Redraw in place. @default stream.isTTY */
+  /**
+   * Redraw in place (listr2, on stdout). Only when stdout is a terminal: a redirected stdout (`--json > report.json`,
+   * a pipe, CI) gets plain lines on `stream` and keeps only the command's own output.
+   * @default stdout is a terminal at least 40 columns wide
+   */
   readonly interactive?: boolean;
   /** Items at once. Builds contend for CPU, so one at a time by default. @default 1 */
   readonly concurrency?: number;
-  /** @default process.stderr */
+  /** Where plain lines go. @default process.stderr */
   readonly stream?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 /** Runs every item, showing its progress; a failed item does not stop the others. Results keep the items' order. */
 export async function runWithProgress<T>(items: ProgressItem<T>[], options: ProgressOptions = {}): Promise<Settled<T>[]> {
   const stream = options.stream ?? process.stderr;
-  const interactive = options.interactive ?? (stream.isTTY === true);
+  // A terminal of unknown width (e.g. under `script`) would wrap every character: plain lines there too.
+  const interactive = options.interactive ?? (process.stdout.isTTY === true && (process.stdout.columns ?? 0) >= 40);
   return interactive ? runInteractive(items, options.concurrency ?? 1) : runPlain(items, options.concurrency ?? 1, stream);
 }
 
@@ -66,6 +71,7 @@ async function runInteractive<T>(items: ProgressItem<T>[], concurrency: number):
       let ticker: NodeJS.Timeout | undefined;
       const progress: ItemProgress = {
         building: activity => {
+          if (ticker) clearInterval(ticker); // a new activity (building, then measuring) restarts the clock
           const since = Date.now();
           const show = () => { task.title = `${item.title}: ${activity ?? 'building'} ${seconds(Date.now() - since)}`; };
           show();
@@ -85,7 +91,12 @@ async function runInteractive<T>(items: ProgressItem<T>[], concurrency: number):
         if (ticker) clearInterval(ticker);
       }
     },
-  })), { concurrent: concurrency > 1 ? concurrency : false, exitOnError: false, rendererOptions: { collapseErrors: true } });
+  })), {
+    concurrent: concurrency > 1 ? concurrency : false,
+    exitOnError: false,
+    // Progress goes to stderr (as the plain lines do), so that stdout carries only the table or the JSON report.
+    rendererOptions: { collapseErrors: true },
+  });
   await list.run().catch(() => undefined); // failures are in `results`
   return results;
 }

@@ -21,6 +21,8 @@ export interface MeasureAssetOptions {
   readonly cache?: MeasurementCache;
   /** Called when `docker build` starts (not on a cache hit, nor when the engine already has the image). */
   readonly onBuilding?: () => void;
+  /** Called when the measurement of the built image starts (inspect, history, save). */
+  readonly onMeasuring?: () => void;
   readonly onOutput?: (chunk: string) => void;
 }
 
@@ -28,6 +30,7 @@ export async function measureAsset(asset: ImageAsset, options: MeasureAssetOptio
   const cached = options.cache?.get(asset.id);
   if (cached) return { measurement: cached, cached: true, built: false };
   const built = await buildImageAsset(asset, { onOutput: options.onOutput, onBuildStart: options.onBuilding });
+  options.onMeasuring?.();
   return store(asset, options, measureImage(built.image, measureOptionsOf(asset)), !built.reused);
 }
 
@@ -35,6 +38,7 @@ export function measureAssetSync(asset: ImageAsset, options: MeasureAssetOptions
   const cached = options.cache?.get(asset.id);
   if (cached) return { measurement: cached, cached: true, built: false };
   const built = buildImageAssetSync(asset, { onOutput: options.onOutput, onBuildStart: options.onBuilding });
+  options.onMeasuring?.();
   return store(asset, options, measureImage(built.image, measureOptionsOf(asset)), !built.reused);
 }
 

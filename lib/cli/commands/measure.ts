@@ -99,6 +99,7 @@ export async function runMeasure(options: MeasureOptions): Promise<number> {
       const measured: AssetMeasurement = await measureAsset(asset, {
         cache: options.cache === false ? undefined : cache,
         onBuilding: () => progress.building('building'),
+        onMeasuring: () => progress.building('measuring'),
       });
       if (options.cache === false) cache.put(asset.id, measured.measurement);
       if (measured.cached) progress.cached('unchanged since it was last measured');
