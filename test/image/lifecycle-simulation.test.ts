@@ -52,7 +52,10 @@ function simulate(rules: LifecycleRule[], deploys: number, seed: number): Outcom
     ...Array<Kind>(20).fill('sometimes'), ...Array<Kind>(10).fill('reverts'),
   ];
   const functions = kinds.map((kind, i) => ({
-    name: `fn${i}`, kind, content: 0, history: [0] as number[],
+    name: `fn${i}`,
+    kind,
+    content: 0,
+    history: [0] as number[],
     label: sha256('commit-0').slice(0, 12),
   }));
   // Two functions of the same image (one Dockerfile, another cmd): they share its tag and copy.

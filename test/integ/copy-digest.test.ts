@@ -12,8 +12,8 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { finalImageTag } from '../../lib/image/image-tag';
 import { describeWithDocker, docker } from './support/docker';
+import { finalImageTag } from '../../lib/image/image-tag';
 
 const TOOLS = ['skopeo', 'docker-registry'];
 const missingTools = TOOLS.filter(tool => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
