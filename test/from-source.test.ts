@@ -50,9 +50,17 @@ describe('ContainerFunction with ContainerImage.fromSource', () => {
     expect(fn.imageTag).toBe(`${repo.head().slice(0, 12)}-dirty-${fn.imageAsset!.assetHash}`);
   });
 
-  test('a deprecated base warns at synth', () => {
+  test('a deprecated base warns at synth, on the function, with the date and the replacement', () => {
     const { stack } = build(LambdaBaseImage.PYTHON_3_11);
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*'));
-    expect(warnings.map(w => String(w.entry.data)).join('\n')).toMatch(/deprecat/i);
+    const warnings = Annotations.fromStack(stack).findWarning('/S/Fn', Match.stringLikeRegexp('^python3\\.11 was deprecated'));
+    expect(warnings.map(w => String(w.entry.data))).toEqual([
+      'python3.11 was deprecated by AWS Lambda on 2026-06-30: it gets no security patches and function updates will be blocked. '
+      + 'Move to public.ecr.aws/lambda/python:3.13 (LambdaBaseImage.PYTHON_3_13). [ack: cdk-container-function:DeprecatedBaseImage]',
+    ]);
+  });
+
+  test('a supported base does not warn', () => {
+    const { stack } = build(LambdaBaseImage.PYTHON_3_12);
+    expect(Annotations.fromStack(stack).findWarning('/S/Fn', Match.stringLikeRegexp('deprecated'))).toEqual([]);
   });
 });
