@@ -1,7 +1,7 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ContainerImageChecks } from '../lib';
+import { ContainerFunction, ContainerImageChecks, IImageRule, ImageSubject, RuleLevel, SubjectKind } from '../lib';
 import { withoutCiShaVariables } from './support/git-repo';
 import { CsvProcessorStack } from '../examples/csv-processor/stack';
 import { HelloArm64Stack } from '../examples/hello-arm64/stack';
@@ -20,13 +20,23 @@ const examples: Array<[string, (app: App) => Stack]> = [
 ];
 
 describe.each(examples)('example %s', (_name, create) => {
-  test('ContainerImageChecks: no findings above info', () => {
+  test('ContainerImageChecks: every ContainerFunction is examined, with its Dockerfile, and none has a finding above info', () => {
     const app = new App();
     const stack = create(app);
-    Aspects.of(app).add(new ContainerImageChecks());
+    // A rule that finds nothing and records what it was shown: "no findings" only counts if the checks saw the functions.
+    const seen: ImageSubject[] = [];
+    const witness: IImageRule = { id: 'CCF998', level: RuleLevel.INFO, title: 'witness', check: subject => { seen.push(subject); return []; } };
+    Aspects.of(app).add(new ContainerImageChecks({ rules: [...ContainerImageChecks.defaultRules(), witness] }));
     const annotations = Annotations.fromStack(stack);
     const findings = [...annotations.findError('*', Match.stringLikeRegexp('CCF')), ...annotations.findWarning('*', Match.stringLikeRegexp('CCF'))];
     expect(findings.map(f => `${f.id}: ${f.entry.data}`)).toEqual([]);
+    const functions = stack.node.findAll().filter((c): c is ContainerFunction => c instanceof ContainerFunction);
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      const subject = seen.find(s => s.construct === fn);
+      expect(subject?.kind).toBe(SubjectKind.FUNCTION);
+      expect(subject?.dockerfileText).toMatch(/^FROM /m);
+    }
   });
 
   test('cdk-nag AwsSolutions: no unsuppressed errors or warnings, every suppression has a reason', () => {
