@@ -9,6 +9,7 @@ import { App, Size, Stack } from 'aws-cdk-lib';
 import { DockerImageCode, DockerImageFunction } from 'aws-cdk-lib/aws-lambda';
 import { ContainerImageChecks } from '../../lib/checks';
 import { runMeasure } from '../../lib/cli/commands/measure';
+import { createProgram } from '../../lib/cli/main';
 import { ImageReport, REPORT_FILE } from '../../lib/measure/report';
 import { MEASURE_CONTEXT, MEASURE_ENV } from '../../lib/measure/synth-measurer';
 
@@ -80,6 +81,18 @@ describe('without a Docker engine', () => {
     synth({});
     expect(await runMeasure({ app: path.join(work, 'cdk.out') })).toBe(2);
     expect(stderr).toMatch(/^❌ cannot measure: no Docker engine answers \(.*\)\. Start Docker, or set CDK_DOCKER to a working client\.\n$/);
+  });
+
+  test('through the command line: `cdk-container-function measure --app <dir>` sets exit code 2', async () => {
+    synth({});
+    const saved = process.exitCode;
+    try {
+      await createProgram().parseAsync(['measure', '--app', path.join(work, 'cdk.out'), '--stack', 'S', '--function', 'S/A', '--no-cache'], { from: 'user' });
+      expect(process.exitCode).toBe(2);
+    } finally {
+      process.exitCode = saved;
+    }
+    expect(stderr).toContain('❌ cannot measure: no Docker engine answers');
   });
 
   test('measure: an unreadable --budget is a usage error (exit 2) naming the value', async () => {
