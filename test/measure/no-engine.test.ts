@@ -85,12 +85,12 @@ describe('without a Docker engine', () => {
 
   test('through the command line: `cdk-container-function measure --app <dir>` sets exit code 2', async () => {
     synth({});
-    const saved = process.exitCode;
+    const savedExitCode = process.exitCode;
     try {
       await createProgram().parseAsync(['measure', '--app', path.join(work, 'cdk.out'), '--stack', 'S', '--function', 'S/A', '--no-cache'], { from: 'user' });
       expect(process.exitCode).toBe(2);
     } finally {
-      process.exitCode = saved;
+      process.exitCode = savedExitCode;
     }
     expect(stderr).toContain('❌ cannot measure: no Docker engine answers');
   });
