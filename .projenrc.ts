@@ -63,7 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // Compiled output sits beside the sources; keep it out of git, keep hand-written JS assets in.
-project.gitignore.exclude('/lib/**/*.js', '/lib/**/*.d.ts', 'cdk.out/', '/examples/**/cdk.out/', '/bench/out/');
+project.gitignore.exclude('/.jsii.tabl.json', '/lib/**/*.js', '/lib/**/*.d.ts', 'cdk.out/', '/examples/**/cdk.out/', '/bench/out/');
 project.gitignore.include('/lib/**/assets/**/*.js');
 project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 // Ship compiled JavaScript and declarations only: a .ts beside its .d.ts would be type-checked by consumers.
@@ -97,6 +97,9 @@ project.addBins({
   'cdk-container-function': 'lib/cli/main.js',
   'cdk-container-function-dockerfile': 'lib/cli/print-dockerfile.js',
 });
+// Every TypeScript snippet of the README (and of the API docs) compiles against the built library
+// (rosetta/default.ts-fixture wraps each one in a Stack's constructor); run after compile.
+project.addTask('docs:snippets', { exec: 'jsii-rosetta extract --fail --cache-to .jsii.tabl.json .' });
 // Real-Docker suite: the same tests as `npm test` runs, but an absent engine is a failure, not a skip.
 project.addTask('test:integ', {
   exec: 'jest --ci --runInBand test/integ',

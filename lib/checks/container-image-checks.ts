@@ -67,6 +67,8 @@ export interface ContainerImageChecksProps {
  * own priority to `AspectPriority.READONLY` on their first visit, so they run after Aspects that change the tree.
  *
  * @example
+ * import { ContainerImageChecks } from 'cdk-container-function';
+ *
  * ContainerImageChecks.applyTo(app, { strict: true });
  * // or: Aspects.of(app).add(new ContainerImageChecks(), { priority: AspectPriority.READONLY });
  */
