@@ -3,6 +3,7 @@ import { resolveAssembly } from '../assembly';
 import { AppFunction, imagesFor, readAppFunctions } from './app-functions';
 import { EnvMap, hostCredentials, overridesFor, readEnvVarsFile, stillUnresolved } from './environment';
 import { LocalFunction } from './local-function';
+import { removeStaleContainers } from './stale-containers';
 
 export interface LoadOptions {
   /** `--app`: assembly directory or app command; default: cdk.json's `app`. */
@@ -19,6 +20,8 @@ export interface LoadOptions {
 
 /** Resolves the app, picks the functions, builds their images, and prepares them to run. */
 export async function loadFunctions(o: LoadOptions): Promise<LocalFunction[]> {
+  const stale = await removeStaleContainers();
+  if (stale.length) o.note(`removed ${stale.length} container(s) left by an earlier run that did not exit cleanly: ${stale.join(', ')}`);
   const assembly = await resolveAssembly({ app: o.app });
   const all = readAppFunctions(assembly.directory);
   const chosen = o.select ? o.select(all) : all;

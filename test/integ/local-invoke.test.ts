@@ -1,11 +1,12 @@
 // Local invoke against the real engine: the real aws-lambda-ric (Node.js stand-in) and our Python
 // bootstrap poll the host-side Runtime API; every Lambda-shaped failure, and no container left behind.
-import { describeWithDocker } from './support/docker';
+import { describeWithDocker, docker } from './support/docker';
 import { leftoverContainers, nodeFunctionImage, pythonFunctionImage } from './support/local-images';
 import { FunctionSpec } from '../../lib/local/function-spec';
 import { RequestTooLargeError, invokeOnce } from '../../lib/local/invoke-once';
 import { LocalFunction } from '../../lib/local/local-function';
-import { InvocationResult } from '../../lib/local/sandbox';
+import { InvocationResult, OWNER_LABEL } from '../../lib/local/sandbox';
+import { removeStaleContainers } from '../../lib/local/stale-containers';
 
 jest.setTimeout(20 * 60_000);
 
@@ -129,6 +130,13 @@ describeWithDocker('local invoke (real aws-lambda-ric)', () => {
     const { r, log } = await run(node, { entryPoint, command: ['index.ok'], workingDirectory: '/opt/alt' });
     expect(json(r)).toMatchObject({ cwd: '/opt/alt', env: { _HANDLER: 'index.ok' } });
     expect(log).toContain('entry point override for index.ok');
+  });
+
+  test('containers of an owner that died (kill -9) are removed by the next run', async () => {
+    const name = `ccf-stale-${process.pid}`;
+    await docker(['create', '--name', name, '--label', `${OWNER_LABEL}=999999999`, node]);
+    expect(await removeStaleContainers()).toContain(name);
+    expect((await docker(['ps', '-a', '--filter', `name=${name}`, '--format', '{{.Names}}'])).stdout.trim()).toBe('');
   });
 
   test('Python handler (the stand-in\'s bootstrap)', async () => {
