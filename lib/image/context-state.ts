@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IgnoreMode, IgnoreStrategy } from 'aws-cdk-lib';
+import { externalLinks, linkTargetIsDirty } from './context-links';
 import { GitReader } from './git';
 
 /** Which files of a build context Docker sees: `.dockerignore` plus `exclude`, as DockerImageAsset applies them. */
@@ -43,8 +44,9 @@ export function contextStateOf(reader: GitReader, gitRoot: string, directory: st
 }
 
 /**
- * Lists paths in the build context that differ from HEAD: modified or untracked files, and files git
- * ignores but Docker would still send (a locally built `dist/`, say), since the commit does not pin them.
+ * Lists paths in the build context that differ from HEAD: modified or untracked files, files git
+ * ignores but Docker would still send (a locally built `dist/`, say), since the commit does not pin them, and links
+ * whose target outside the context is (see context-links.ts).
  */
 export function readContextState(reader: GitReader, gitRoot: string, directory: string, ignore: IgnoreStrategy): ContextState {
   const context = path.resolve(directory);
@@ -63,5 +65,9 @@ export function readContextState(reader: GitReader, gitRoot: string, directory: 
   };
   status.changed.forEach(consider);
   status.ignored.forEach(consider);
+  // Links to outside the context bring their target's content into the asset: its git state counts too.
+  for (const { link, target } of externalLinks(context, p => ignore.ignores(p))) {
+    if (linkTargetIsDirty(gitRoot, target, [...status.changed, ...status.ignored])) dirtyPaths.push(path.relative(gitRoot, link));
+  }
   return { gitRoot, dirtyPaths: [...new Set(dirtyPaths)].sort() };
 }
