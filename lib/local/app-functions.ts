@@ -5,6 +5,7 @@ import { ImageAsset, buildImageAsset, listImageAssets, localImageTag, openAssemb
 import { docker, imageInfo } from './docker';
 import { FunctionSpec, imageFunctionsOf } from './function-spec';
 import { runWithProgress } from '../cli/progress';
+import { lambdaArchitecture } from '../lambda-facts';
 
 export interface AppFunction {
   readonly spec: FunctionSpec;
@@ -72,5 +73,5 @@ export async function imagesFor(fns: readonly AppFunction[], o: { build: boolean
 }
 
 function platformOf(spec: FunctionSpec): string {
-  return spec.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+  return lambdaArchitecture(spec.architecture)?.platform ?? 'linux/amd64';
 }

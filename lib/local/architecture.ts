@@ -3,13 +3,11 @@
 import * as fs from 'fs';
 import { EngineInfo, ImageInfo } from './docker';
 import { FunctionSpec } from './function-spec';
+import { lambdaArchitecture } from '../lambda-facts';
 
-/** `x86_64`/`amd64` → `amd64`, `aarch64`/`arm64` → `arm64` (the OCI names images carry). */
+/** `x86_64`/`amd64` → `amd64`, `aarch64`/`arm64` → `arm64`: the OCI names images carry (from lib/lambda-facts.ts). */
 export function ociArch(name: string): string {
-  const n = name.toLowerCase();
-  if (n === 'x86_64' || n === 'amd64') return 'amd64';
-  if (n === 'aarch64' || n === 'arm64' || n.startsWith('arm64')) return 'arm64';
-  return n;
+  return lambdaArchitecture(name)?.imageArch ?? name.toLowerCase();
 }
 
 /** The binfmt_misc entry that runs binaries of `arch` on this kernel, if one is registered and enabled. */

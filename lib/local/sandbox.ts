@@ -15,7 +15,7 @@ import { INIT_TIMEOUT_MS } from './limits';
 import { readMemoryPeak } from './memory-peak';
 import { RuntimeApiServer, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
-import { platformForName } from '../image/platform';
+import { lambdaArchitecture } from '../lambda-facts';
 
 /** Label on every container the local runtime starts: `<label>=<pid of the owning process>`. */
 export const OWNER_LABEL = 'cdk-container-function.local.owner';
@@ -93,7 +93,7 @@ export class Sandbox {
         taskRoot: o.imageInfo.env.find(e => e.startsWith('LAMBDA_TASK_ROOT='))?.slice('LAMBDA_TASK_ROOT='.length) ?? '/var/task',
       }),
     };
-    const platform = platformForName(fn.architecture)?.platformName ?? 'linux/amd64';
+    const platform = lambdaArchitecture(fn.architecture)?.platform ?? 'linux/amd64';
     const args = ['run', '--name', name, '--label', `${OWNER_LABEL}=${process.pid}`, '--cidfile', cidFile,
       '--platform', platform,
       // MemorySize is the hard limit, with no swap on top: over it, the kernel kills the runtime as Lambda does.
