@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cxapi from '@aws-cdk/cloud-assembly-api';
-import { App, Size, Stack } from 'aws-cdk-lib';
+import { App, DockerBuildSecret, Size, Stack } from 'aws-cdk-lib';
 import { DockerImageCode, DockerImageFunction } from 'aws-cdk-lib/aws-lambda';
 import { describeWithDocker, docker, DOCKER } from './support/docker';
 import { DEBIAN_BASE } from './support/standins';
@@ -246,6 +246,25 @@ describeWithDocker('measured image sizes', () => {
       expect(stderr).toMatch(/exit code: 3/);
       expect(stdout).toMatch(/Main\/Fn0\s+[0-9a-f]{12}\s+build failed/);
       expect(stdout).toMatch(/Main\/Fn1\s+[0-9a-f]{12}\s+111\.\d MB/); // the other image is still measured
+    });
+
+    test('the build arg, build secret and target come from the asset manifest, as cdk deploy passes them', async () => {
+      const token = path.join(work, 'token.txt');
+      const secretValue = `token-${process.pid}-${Date.now()}`;
+      fs.writeFileSync(token, secretValue);
+      const out = path.join(work, 'cdk.out.options');
+      const app = new App({ outdir: out, context: { 'aws:cdk:enable-path-metadata': true } });
+      new DockerImageFunction(new Stack(app, 'Opts'), 'Fn', {
+        code: DockerImageCode.fromImageAsset(path.join(fixtures, 'build-options'), {
+          buildArgs: { MODE: 'prod' }, buildSecrets: { token: DockerBuildSecret.fromSrc(token) }, target: 'runtime',
+        }),
+      });
+      app.synth();
+      expect(await runMeasure({ app: out, json: true })).toBe(0);
+      const image = (JSON.parse(stdout) as ImageReport).images[0];
+      expect(image.functions).toEqual(['Opts/Fn']);
+      expect(image.layers!.filter(l => !l.base).map(l => [l.line, l.stage])).toEqual([[2, 'runtime'], [4, 'runtime'], [5, 'runtime'], [6, 'runtime']]);
+      expect(JSON.stringify(image)).not.toContain(secretValue); // the report never carries a secret
     });
 
     test('exit 2 without an engine, with one clear line', async () => {
