@@ -28,8 +28,10 @@ test('the serializer masks image tags, asset hashes and the id hashes that follo
   // An uncommitted edit must not break a user's snapshot: dirty and clean tags mask alike.
   expect(maskHashes(`:3f2a1b9c4d5e-dirty-${hash}`)).toBe(':[GIT_SHA]-[ASSET_HASH]');
   expect(maskHashes(`1.2.3-${hash}`)).toBe('1.2.3-[ASSET_HASH]');
-  expect(maskHashes(`ContainerFunctionImageCopierCopy${hash}CustomResource1A2B3C4D`)).toBe('ContainerFunctionImageCopierCopy[ASSET_HASH]CustomResource[ID_HASH]');
-  expect(maskHashes(`ContainerFunctionImageCopierCopy${hash}To0a1b2c3dCustomResource1A2B3C4D`)).toBe('ContainerFunctionImageCopierCopy[ASSET_HASH]To0a1b2c3dCustomResource[ID_HASH]');
+  // Logical ids hold the tag without its dashes, clean or dirty, and an 8-hex path hash after it.
+  expect(maskHashes(`ContainerFunctionImageCopierCopy3f2a1b9c4d5e${hash}CustomResource1A2B3C4D`)).toBe('ContainerFunctionImageCopierCopy[GIT_SHA][ASSET_HASH]CustomResource[ID_HASH]');
+  expect(maskHashes(`ContainerFunctionImageCopierCopy3f2a1b9c4d5edirty${hash}CustomResource1A2B3C4D`)).toBe('ContainerFunctionImageCopierCopy[GIT_SHA][ASSET_HASH]CustomResource[ID_HASH]');
+  expect(maskHashes(`ContainerFunctionImageCopierCopy123${hash}To0a1b2c3dCustomResource1A2B3C4D`)).toBe('ContainerFunctionImageCopierCopy123[ASSET_HASH]To0a1b2c3dCustomResource[ID_HASH]');
   // Fixed hex stays: cdk-ecr-deployment's handler id, role ids, numbers, words.
   for (const fixed of ['CustomCDKECRDeploymentbd07c930edb94112a20f03f096f536661792MiB1E1D6060', 'ProcessorServiceRole1234ABCD', '2048', 'deadbeef-words', 'abcdef0123456789']) {
     expect(maskHashes(fixed)).toBe(fixed);

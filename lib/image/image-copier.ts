@@ -41,13 +41,14 @@ export class ImageCopier extends Construct {
   }
 
   /**
-   * The copy of `asset` to `destination:tag`, created once per image and repository: functions that
-   * share an image share its copy. The construct id carries the asset hash, so a new image is a new
-   * resource (a rollback deletes it and never re-runs the old one) and an unchanged image is untouched.
+   * The copy of `asset` to `destination:tag`, created once per tag and repository: functions that
+   * share an image (and so its tag) share its copy. The construct id is the tag, which ends with the
+   * asset hash: a new image is a new resource (a rollback deletes it and never re-runs the old one),
+   * and an unchanged image keeps its resource untouched.
    */
   public copy(asset: ecr_assets.DockerImageAsset, destination: ecr.IRepository, tag: string, imageArch: string): ECRDeployment {
     const destinationKey = repositoryKey(this, destination);
-    const id = destinationKey.isDefault ? `Copy${asset.assetHash}` : `Copy${asset.assetHash}To${destinationKey.key}`;
+    const id = destinationKey.isDefault ? `Copy-${tag}` : `Copy-${tag}-To${destinationKey.key}`;
     const existing = this.copies.get(id);
     if (existing) return existing;
     this.checkSingletonRole();

@@ -219,6 +219,16 @@ describe('one copy per distinct image and repository', () => {
     expect(isPushRestricted(repository)).toBe(false);
   });
 
+  test('the same image under two tags in one repository: one copy per tag, each to its own tag', () => {
+    const stack = new Stack(new App(), 'S');
+    const a = new ContainerFunction(stack, 'A', fnProps());
+    const b = new ContainerFunction(stack, 'B', fnProps('fn', { tag: ImageTag.of('1.0') }));
+    expect(b.imageAsset).toBe(a.imageAsset);
+    const copies = Object.values(Template.fromStack(stack).findResources('Custom::CDKECRDeployment')) as any[];
+    const destinations = copies.map(copy => JSON.stringify(copy.Properties.DestImage).match(/:([^"]+)"\]\]\}$/)![1]).sort();
+    expect(destinations).toEqual([a.imageTag, b.imageTag].sort());
+  });
+
   test('the same image in two repositories: one copy to each', () => {
     const stack = new Stack(new App(), 'S');
     new ContainerFunction(stack, 'A', fnProps());
