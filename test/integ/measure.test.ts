@@ -256,11 +256,20 @@ describeWithDocker('measured image sizes', () => {
       const app = new App({ outdir: out, context: { 'aws:cdk:enable-path-metadata': true } });
       new DockerImageFunction(new Stack(app, 'Opts'), 'Fn', {
         code: DockerImageCode.fromImageAsset(path.join(fixtures, 'build-options'), {
-          buildArgs: { MODE: 'prod' }, buildSecrets: { token: DockerBuildSecret.fromSrc(token) }, target: 'runtime',
+          buildArgs: { MODE: 'prod' },
+          buildSecrets: { token: DockerBuildSecret.fromSrc(token) },
+          target: 'runtime',
+          cacheDisabled: true, // --no-cache: BuildKit cannot serve the RUN steps from an earlier build
         }),
       });
       app.synth();
+      // Nor can the engine serve the whole image (cdk-assets reuses an existing cdkasset-<hash>): every run really builds.
+      const hash = Object.keys(JSON.parse(fs.readFileSync(path.join(out, 'Opts.assets.json'), 'utf8')).dockerImages)[0];
+      await docker(['image', 'rm', '-f', `cdkasset-${hash}`], { allowFailure: true });
+      resetCalls();
       expect(await runMeasure({ app: out, json: true })).toBe(0);
+      expect(engineCalls().filter(c => c.startsWith('build '))).toEqual([expect.stringMatching(
+        /^build --build-arg MODE=prod --secret id=token,src=\S+token\.txt --tag cdkasset-[0-9a-f]{64} --target runtime --no-cache \.$/)]);
       const image = (JSON.parse(stdout) as ImageReport).images[0];
       expect(image.functions).toEqual(['Opts/Fn']);
       expect(image.layers!.filter(l => !l.base).map(l => [l.line, l.stage])).toEqual([[2, 'runtime'], [4, 'runtime'], [5, 'runtime'], [6, 'runtime']]);
