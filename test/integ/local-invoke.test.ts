@@ -1,7 +1,9 @@
 // Local invoke against the real engine: the real aws-lambda-ric (Node.js stand-in) and our Python
 // bootstrap poll the host-side Runtime API; every Lambda-shaped failure, and no container left behind.
 import { describeWithDocker, docker } from './support/docker';
-import { leftoverContainers, nodeFunctionImage, pythonFunctionImage } from './support/local-images';
+import { arm64ScratchImage, leftoverContainers, nodeFunctionImage, pythonFunctionImage } from './support/local-images';
+import { emulationRegistered, ociArch } from '../../lib/local/architecture';
+import { engineInfo } from '../../lib/local/docker';
 import { FunctionSpec } from '../../lib/local/function-spec';
 import { RequestTooLargeError, invokeOnce } from '../../lib/local/invoke-once';
 import { LocalFunction } from '../../lib/local/local-function';
@@ -137,6 +139,19 @@ describeWithDocker('local invoke (real aws-lambda-ric)', () => {
     await docker(['create', '--name', name, '--label', `${OWNER_LABEL}=999999999`, node]);
     expect(await removeStaleContainers()).toContain(name);
     expect((await docker(['ps', '-a', '--filter', `name=${name}`, '--format', '{{.Names}}'])).stdout.trim()).toBe('');
+  });
+
+  test('architecture: a clear message instead of "exec format error"', async () => {
+    const arm64 = await arm64ScratchImage();
+    const engine = await engineInfo();
+    const prepare = (architecture: string) => LocalFunction.prepare({ fn: spec(arm64, { architecture }), image: arm64, environment: {}, region: 'eu-west-1' });
+    await expect(prepare('x86_64')).rejects.toThrow('Local/Fn is an x86_64 function but its image was built for arm64. Rebuild for linux/amd64');
+    if (ociArch(engine.architecture) === 'arm64') return; // an arm64 engine runs it natively
+    if (emulationRegistered('arm64')) {
+      await expect(prepare('arm64')).resolves.toBeDefined();
+    } else {
+      await expect(prepare('arm64')).rejects.toThrow(/^Local\/Fn is an arm64 function and this Docker engine runs x86_64 without arm64 emulation, so the container would fail with "exec format error". Register QEMU emulation for arm64/);
+    }
   });
 
   test('Python handler (the stand-in\'s bootstrap)', async () => {

@@ -61,3 +61,16 @@ export async function leftoverContainers(): Promise<string[]> {
   const r = await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${process.pid}`, '--format', '{{.Names}}']);
   return r.stdout.split('\n').filter(Boolean);
 }
+
+/**
+ * An arm64 image that builds on any machine (FROM scratch and a COPY run nothing, so no emulation is
+ * needed), for the architecture checks.
+ */
+export async function arm64ScratchImage(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-arm64-'));
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY marker /marker\nENTRYPOINT ["/lambda-entrypoint.sh"]\nCMD ["app.handler"]\n');
+  fs.writeFileSync(path.join(dir, 'marker'), 'arm64\n');
+  const tag = await buildOnce('ccf-local-fixture/arm64-scratch:1', dir, ['--platform', 'linux/arm64']);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return tag;
+}
