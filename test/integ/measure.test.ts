@@ -202,6 +202,16 @@ describeWithDocker('measured image sizes', () => {
     expect(readReport(path.join(work, 'cdk.out.plain')).images.every(i => i.status === 'estimated')).toBe(true);
   });
 
+  test('a measured synth whose image does not build: a warning with the docker output, the estimate applies, the synth goes on', () => {
+    const out = path.join(work, 'cdk.out.synth-fails');
+    const assembly = synth(out, { measure: true, fixtures: ['build-fails'] });
+    const warnings = assembly.getStackByName('Main').messages
+      .filter(m => m.level === 'warning' && String(m.entry.data).startsWith('image of Main/Fn0 not measured: the build failed'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toMatch(/exit code: 3[\s\S]*The static size estimate applies\. Fix: make the image build/);
+    expect(readReport(out).images.map(i => [i.functions, i.status])).toEqual([[['Main/Fn0'], 'failed']]);
+  });
+
   describe('cdk-container-function measure', () => {
     let stdout: string;
     let stderr: string;
