@@ -1,4 +1,4 @@
-import { dockerBuildCommand } from '../../lib/assembly/build-image';
+import { buildImageAsset, buildImageAssetSync, dockerBuildCommand } from '../../lib/assembly/build-image';
 import { dockerCommand } from '../../lib/assembly/docker';
 import { ImageAsset, localImageTag } from '../../lib/assembly/image-asset';
 
@@ -65,5 +65,13 @@ describe('dockerBuildCommand: every asset manifest field, passed as cdk-assets p
     } finally {
       if (saved === undefined) delete process.env.CDK_DOCKER; else process.env.CDK_DOCKER = saved;
     }
+  });
+
+  test('an asset built by its own command: run in the manifest directory, its output names the image (no docker build)', async () => {
+    const own = { ...asset({ executable: ['sh', '-c', 'echo "image-from-$(basename "$PWD")"'] }), baseDirectory: '/tmp' };
+    expect(buildImageAssetSync(own)).toEqual({ image: 'image-from-tmp', reused: false });
+    expect(await buildImageAsset(own)).toEqual({ image: 'image-from-tmp', reused: false });
+    const failing = { ...asset({ executable: ['sh', '-c', 'echo no >&2; exit 5'] }), baseDirectory: '/tmp' };
+    await expect(buildImageAsset(failing)).rejects.toThrow("image asset ABC123: 'sh -c echo no >&2; exit 5' exited with code 5:\nno");
   });
 });
