@@ -46,7 +46,7 @@ export class SubjectDiscovery {
   /** The image asset a function subject is built from, if the app builds it (what measuring at synth builds). */
   public imageAssetOf(subject: ImageSubject): DockerImageAsset | undefined {
     if (subject.kind !== SubjectKind.FUNCTION) return undefined;
-    const recorded = (imageFactsOf(subject.construct) as { imageAsset?: DockerImageAsset } | undefined)?.imageAsset;
+    const recorded = imageFactsOf(subject.construct)?.imageAsset;
     return recorded ?? this.assetOf(subject.construct, subject.imageUri);
   }
 

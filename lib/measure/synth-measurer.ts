@@ -11,6 +11,7 @@ import { ImageMeasurement } from './measurement';
 import { formatSize, ImageReport, ImageReportEntry, reportEntry, writeReport } from './report';
 import { imageAssetAtSynth } from './synth-asset';
 import { EngineAvailability, engineAvailability, outputTail, DockerCommandError } from '../assembly/docker';
+import { imageFactsOf } from '../image/image-facts';
 
 export const MEASURE_CONTEXT = 'cdk-container-function:measure';
 export const MEASURE_ENV = 'CDK_CONTAINER_FUNCTION_MEASURE';
@@ -83,7 +84,8 @@ export class SynthMeasurer {
       return reportEntry({
         functions,
         assetHash: hash,
-        tag: image.asset.imageTag,
+        // The tag the function deploys (a ContainerFunction's copy tag), else the asset's own.
+        tag: imageFactsOf(image.construct)?.imageTag ?? image.asset.imageTag,
         dockerfile: (image.asset as unknown as { dockerfilePath?: string }).dockerfilePath,
         estimatedBytes: image.estimatedBytes,
         budgetBytes: image.budgetBytes,
