@@ -13,6 +13,8 @@ export interface InvokeOnceOptions {
   readonly log: (text: string) => void;
   /** Called with the started environment, so a signal handler can remove it. */
   readonly onStarted?: (s: Sandbox) => void;
+  /** Called with the result as soon as it is known, before the container is removed (the CLI prints it). */
+  readonly onResult?: (r: InvocationResult) => void;
 }
 
 /** Thrown for a request Lambda would refuse (413) before running anything. */
@@ -29,6 +31,7 @@ export async function invokeOnce(fn: LocalFunction, event: Buffer, o: InvokeOnce
     const requestId = crypto.randomUUID();
     o.log(startLine(requestId) + '\n');
     result = await sandbox.invoke(event, { requestId });
+    o.onResult?.(result);
     return result;
   } finally {
     // Removing the container also drains its last output, so END and REPORT come after it.

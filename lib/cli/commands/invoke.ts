@@ -52,9 +52,12 @@ export function configureInvokeCommand(command: Command): Command {
           note: line => process.stderr.write(`${line}\n`),
           select: all => [all[all.map(f => f.spec).indexOf(findFunction(all.map(f => f.spec), name))]],
         });
-        const result = await invokeOnce(fn, event, { log: t => process.stderr.write(t), onStarted: s => { sandbox = s; } });
-        process.stdout.write(result.payload);
-        process.stdout.write('\n');
+        const result = await invokeOnce(fn, event, {
+          log: t => process.stderr.write(t),
+          onStarted: s => { sandbox = s; },
+          // The answer is printed at once; removing the container (which END and REPORT wait for) follows.
+          onResult: r => { process.stdout.write(Buffer.concat([r.payload, Buffer.from('\n')])); },
+        });
         process.exitCode = result.functionError ? 1 : 0;
       } catch (e) {
         const message = e instanceof RequestTooLargeError ? e.message : (e as Error).message;
