@@ -10,21 +10,30 @@ import * as path from 'path';
 //
 // The copy is only needed until DockerImageAsset has copied it into the cloud assembly (which it does when the asset is
 // constructed) and the checks have read it; it is removed when the process exits, so a synth leaves nothing in the
-// temporary directory. One exception: when the CDK CLI runs the app with asset staging disabled (`cdk synth --no-staging`,
+// temporary directory. A process that never runs its exit hook (killed; a jest worker, whose sandbox never sees 'exit')
+// leaves its directories to the next staging on the machine, which removes those whose process has ended. One exception: when the CDK CLI runs the app with asset staging disabled (`cdk synth --no-staging`,
 // SAM), the assembly points at the staged directory itself and the build happens after the app has exited. Then the
 // directory is made inside the cloud assembly (CDK_OUTDIR), where it belongs to that assembly, and it is kept.
 
 const created = new Set<string>();
 let exitHookInstalled = false;
+let swept = false;
+
+/** Staging directories are named `ccf-source-<pid>-<random>`: the pid says whose they are once that process is gone. */
+const PREFIX = 'ccf-source-';
 
 /** A fresh, private (0700) directory for one staged context. */
 export function makeStagingDirectory(): string {
   const outdir = process.env.CDK_OUTDIR;
   if (outdir && assetStagingDisabled()) {
     fs.mkdirSync(outdir, { recursive: true });
-    return fs.mkdtempSync(path.join(outdir, 'ccf-source-'));
+    return fs.mkdtempSync(path.join(outdir, PREFIX));
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-source-'));
+  if (!swept) {
+    swept = true;
+    sweepStaleStagingDirectories(os.tmpdir());
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
   fs.chmodSync(dir, 0o700); // mkdtemp already uses 0700; say so explicitly, whatever the umask
   created.add(dir);
   if (!exitHookInstalled) {
@@ -32,6 +41,39 @@ export function makeStagingDirectory(): string {
     process.once('exit', removeStagingDirectories);
   }
   return dir;
+}
+
+/**
+ * Removes staging directories that processes which have ended left behind (killed before their exit hook ran, or test
+ * runners whose workers never emit 'exit' to the code under test). Only this user's own directories are touched, and
+ * only when no process with the recorded pid is running.
+ */
+export function sweepStaleStagingDirectories(tmpdir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmpdir);
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const match = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
+    if (!match || Number(match[1]) === process.pid || isRunning(Number(match[1]))) continue;
+    const dir = path.join(tmpdir, name);
+    const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+    if (!st || !st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Removes one staging directory now (e.g. after a failed staging). */

@@ -1,8 +1,9 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { sourceDir } from './support';
+import { sweepStaleStagingDirectories } from '../../lib/dockerfile/staging-directory';
 
 // A synth leaves no staging directory behind: the app runs in its own process (as `cdk synth` runs it), with a temp
 // directory of its own, and that directory must be empty once the process has exited.
@@ -50,3 +51,17 @@ test('with asset staging disabled (cdk synth --no-staging), the context is stage
   const manifest = fs.readFileSync(path.join(outdir, 'S.assets.json'), 'utf8');
   expect(manifest).toContain(path.basename(staged));
 }, 60_000);
+
+test('directories left by processes that have ended are swept; those of running processes are kept', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-tmp-'));
+  const ended = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const running = spawn('sleep', ['30']);
+  try {
+    for (const pid of [ended, running.pid!, process.pid]) fs.mkdirSync(path.join(tmp, `ccf-source-${pid}-abc123`));
+    fs.mkdirSync(path.join(tmp, 'ccf-source-notapid'));
+    sweepStaleStagingDirectories(tmp);
+    expect(fs.readdirSync(tmp).sort()).toEqual([`ccf-source-${process.pid}-abc123`, `ccf-source-${running.pid}-abc123`, 'ccf-source-notapid'].sort());
+  } finally {
+    running.kill();
+  }
+});
