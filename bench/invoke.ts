@@ -11,11 +11,10 @@ import { spawn } from 'child_process';
 import * as http from 'http';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { dockerCommand } from '../lib/assembly/docker';
-import { FunctionSpec } from '../lib/local/function-spec';
 import { InvokeApiServer } from '../lib/local/invoke-api';
 import { LocalFunction } from '../lib/local/local-function';
 import { dockerAvailability } from '../test/integ/support/docker';
-import { leftoverContainers, nodeFunctionImage } from '../test/integ/support/local-images';
+import { leftoverContainers, nodeFunctionImage, testFunctionSpec } from '../test/integ/support/local-images';
 
 const WARM = 200;
 const COLD = 10;
@@ -58,10 +57,7 @@ async function main(): Promise<void> {
   const engine = dockerAvailability();
   if (!engine.ok) throw new Error(`bench:invoke needs a Docker engine: ${engine.reason}`);
   const image = await nodeFunctionImage();
-  const spec: FunctionSpec = {
-    stackName: 'Bench', logicalId: 'Fn', path: 'Bench/Fn', functionName: 'Bench-Fn', memoryMb: 256, timeoutSeconds: 10,
-    architecture: 'x86_64', environment: {}, unresolvedEnvironment: [], image: { kind: 'uri', uri: image }, command: ['index.ok'],
-  };
+  const spec = testFunctionSpec(image, { stackName: 'Bench', logicalId: 'Fn', path: 'Bench/Fn', functionName: 'Bench-Fn', command: ['index.ok'] });
   const fn = await LocalFunction.prepare({ fn: spec, image, environment: {}, region: 'us-east-1' });
   console.log(`bench:invoke on ${engine.reason}, image ${image}`);
 

@@ -1,7 +1,7 @@
 // Local invoke against the real engine: the real aws-lambda-ric (Node.js stand-in) and our Python
 // bootstrap poll the host-side Runtime API; every Lambda-shaped failure, and no container left behind.
 import { describeWithDocker, docker } from './support/docker';
-import { arm64ScratchImage, leftoverContainers, nodeFunctionImage, pythonFunctionImage } from './support/local-images';
+import { arm64ScratchImage, leftoverContainers, nodeFunctionImage, pythonFunctionImage, testFunctionSpec } from './support/local-images';
 import { emulationRegistered, ociArch } from '../../lib/local/architecture';
 import { engineInfo } from '../../lib/local/docker';
 import { FunctionSpec } from '../../lib/local/function-spec';
@@ -12,21 +12,7 @@ import { removeStaleContainers } from '../../lib/local/stale-containers';
 
 jest.setTimeout(20 * 60_000);
 
-function spec(image: string, s: Partial<FunctionSpec>): FunctionSpec {
-  return {
-    stackName: 'Local',
-    logicalId: 'FnABC123',
-    path: 'Local/Fn',
-    functionName: 'Local-FnABC123',
-    memoryMb: 256,
-    timeoutSeconds: 10,
-    architecture: 'x86_64',
-    environment: {},
-    unresolvedEnvironment: [],
-    image: { kind: 'uri', uri: image },
-    ...s,
-  };
-}
+const spec = testFunctionSpec;
 
 async function run(image: string, s: Partial<FunctionSpec>, event: unknown = {}, environment = {}): Promise<{ r: InvocationResult; log: string }> {
   const fn = await LocalFunction.prepare({ fn: spec(image, s), image, environment, region: 'eu-west-1' });

@@ -2,7 +2,7 @@
 // concurrency served by several containers, and no container left after 50 mixed invocations.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describeWithDocker } from './support/docker';
-import { leftoverContainers, nodeFunctionImage } from './support/local-images';
+import { leftoverContainers, nodeFunctionImage, testFunctionSpec } from './support/local-images';
 import { FunctionSpec } from '../../lib/local/function-spec';
 import { InvokeApiServer } from '../../lib/local/invoke-api';
 import { LocalFunction } from '../../lib/local/local-function';
@@ -19,20 +19,7 @@ describeWithDocker('serve: local Invoke API (real AWS SDK caller)', () => {
   beforeAll(async () => {
     const image = await nodeFunctionImage();
     const fn = async (logicalId: string, command: string, s: Partial<FunctionSpec> = {}) => LocalFunction.prepare({
-      fn: {
-        stackName: 'Local',
-        logicalId,
-        path: `Local/${command.replace('index.', '')}`,
-        functionName: `Local-${logicalId}`,
-        memoryMb: 256,
-        timeoutSeconds: 10,
-        architecture: 'x86_64',
-        environment: {},
-        unresolvedEnvironment: [],
-        image: { kind: 'uri', uri: image },
-        command: [command],
-        ...s,
-      },
+      fn: testFunctionSpec(image, { logicalId, path: `Local/${command.replace('index.', '')}`, functionName: `Local-${logicalId}`, command: [command], ...s }),
       image,
       environment: {},
       region: 'us-east-1',

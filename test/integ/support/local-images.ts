@@ -11,6 +11,7 @@ import * as path from 'path';
 import { docker, imageExists } from './docker';
 import { ensureStandIns } from './standins';
 import { FUNCTIONS } from './workspace';
+import { FunctionSpec } from '../../../lib/local/function-spec';
 import { OWNER_LABEL } from '../../../lib/local/sandbox';
 
 function hashOf(dir: string, extra: string): string {
@@ -73,4 +74,21 @@ export async function arm64ScratchImage(): Promise<string> {
   const tag = await buildOnce('ccf-local-fixture/arm64-scratch:1', dir, ['--platform', 'linux/arm64']);
   fs.rmSync(dir, { recursive: true, force: true });
   return tag;
+}
+
+/** A function's settings as a template would give them, for a test image (Lambda-like defaults; override any). */
+export function testFunctionSpec(image: string, overrides: Partial<FunctionSpec> = {}): FunctionSpec {
+  return {
+    stackName: 'Local',
+    logicalId: 'FnABC123',
+    path: 'Local/Fn',
+    functionName: 'Local-FnABC123',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    architecture: 'x86_64',
+    environment: {},
+    unresolvedEnvironment: [],
+    image: { kind: 'uri', uri: image },
+    ...overrides,
+  };
 }
