@@ -100,7 +100,8 @@ export class ContainerFunction extends lambda.DockerImageFunction {
 
     recordImageFacts(this, {
       maxImageSizeBytes: this.maxImageSize.toBytes(),
-      dockerfilePath: plan.config.directory ? path.join(plan.config.directory, plan.config.file!) : undefined,
+      // A generated Dockerfile lives in a temporary staging directory: findings name it 'Dockerfile (generated)'.
+      dockerfilePath: plan.config.directory && !plan.config.generatedDockerfile ? path.join(plan.config.directory, plan.config.file!) : undefined,
       dockerfileText: plan.config.generatedDockerfile,
       contextDirectory: plan.config.directory,
       platform: plan.platform.platformName,

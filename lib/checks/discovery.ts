@@ -68,7 +68,7 @@ export class SubjectDiscovery {
     return new ImageSubject({
       kind: SubjectKind.FUNCTION,
       construct: owner,
-      dockerfilePath: displayPath(facts.dockerfilePath) ?? info?.dockerfilePath ?? (facts.dockerfileText ? 'Dockerfile (generated)' : undefined),
+      dockerfilePath: displayPath(facts.dockerfilePath) ?? (facts.dockerfileText ? 'Dockerfile (generated)' : info?.dockerfilePath),
       dockerfileText,
       contextDirectory: info?.contextDirectory ?? facts.contextDirectory,
       contextIgnorePatterns: usesFactsContext ? readDockerignore(facts.contextDirectory!) : info?.contextIgnorePatterns,
