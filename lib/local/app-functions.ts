@@ -4,7 +4,7 @@ import { CloudAssembly } from '@aws-cdk/cloud-assembly-api';
 import { ImageAsset, buildImageAsset, listImageAssets, localImageTag, openAssembly } from '../assembly';
 import { docker, imageInfo } from './docker';
 import { FunctionSpec, imageFunctionsOf } from './function-spec';
-import { runWithProgress } from '../cli/progress';
+import { runWithProgress } from '../assembly/progress';
 import { lambdaArchitecture } from '../lambda-facts';
 
 export interface AppFunction {

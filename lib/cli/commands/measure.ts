@@ -6,12 +6,12 @@ import * as path from 'path';
 import { Command, Option } from 'commander';
 import { engineAvailability, outputTail, DockerCommandError } from '../../assembly/docker';
 import { ImageAsset } from '../../assembly/image-asset';
+import { runWithProgress } from '../../assembly/progress';
 import { listImageAssets, listImageFunctions, openAssembly } from '../../assembly/read-assembly';
 import { resolveAssembly } from '../../assembly/resolve-app';
 import { MeasurementCache, measurementCacheDirectory } from '../../measure/cache';
 import { AssetMeasurement, dockerfileNameOf, measureAsset } from '../../measure/measure-asset';
 import { formatSize, ImageReport, overBudget, parseSize, REPORT_FILE, reportEntry, textTable } from '../../measure/report';
-import { runWithProgress } from '../progress';
 
 export interface MeasureOptions {
   readonly app?: string;

@@ -1,5 +1,5 @@
 import { PassThrough } from 'stream';
-import { runWithProgress } from '../../lib/cli/progress';
+import { runWithProgress } from '../../lib/assembly/progress';
 
 function sink(isTTY: boolean) {
   const stream = new PassThrough() as PassThrough & { isTTY?: boolean };
