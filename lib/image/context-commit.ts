@@ -1,6 +1,5 @@
 import * as path from 'path';
-import { IgnoreMode } from 'aws-cdk-lib';
-import { contextIgnoreStrategy } from './context-state';
+import { IgnoreStrategy } from 'aws-cdk-lib';
 import { GitReader } from './git';
 
 /**
@@ -9,15 +8,14 @@ import { GitReader } from './git';
  * only touches files outside the context, or files the context ignores, is not such a commit, so
  * an image whose inputs did not change keeps its tag.
  *
- * Git runs once per distinct context (`git log -1`), after one `git ls-files` per repository.
+ * Git runs once per distinct context (`git log -1`), after one `git ls-files` per repository; the
+ * caller (contextStateOf) works this out once per context, with the context's ignore strategy.
  * Returns undefined when no commit ever touched the context (it is new and untracked).
  */
-export function lastInputCommit(reader: GitReader, gitRoot: string, directory: string,
-  exclude: string[] = [], ignoreMode?: IgnoreMode, file = 'Dockerfile'): string | undefined {
+export function lastInputCommit(reader: GitReader, gitRoot: string, directory: string, ignore: IgnoreStrategy): string | undefined {
   const context = path.resolve(directory);
   const relative = path.relative(gitRoot, context).split(path.sep).join('/');
   const prefix = relative ? `${relative}/` : '';
-  const ignore = contextIgnoreStrategy(context, exclude, ignoreMode, file);
   const tracked = reader.trackedFiles(gitRoot).filter(f => f.startsWith(prefix));
   const ignored = tracked.filter(f => ignore.ignores(path.join(gitRoot, f)));
   const pathspecs = [relative ? `:(literal)${relative}` : '.', ...excludedPathspecs(prefix, tracked, ignored)];

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IgnoreMode, IgnoreStrategy } from 'aws-cdk-lib';
+import { lastInputCommit } from './context-commit';
 import { externalLinks, linkTargetIsDirty } from './context-links';
 import { GitReader } from './git';
 
@@ -15,17 +16,20 @@ export function contextIgnoreStrategy(directory: string, exclude: string[] = [],
   return IgnoreStrategy.fromCopyOptions({ exclude: all, ignoreMode: ignoreMode ?? IgnoreMode.DOCKER }, directory);
 }
 
-/** Why a context's content is not fully determined by the commit (empty when it is). */
+/** What git says about one build context. */
 export interface ContextState {
   readonly gitRoot: string;
+  /** Why the context's content is not fully determined by the commit (empty when it is). */
   readonly dirtyPaths: string[];
+  /** The newest commit that changed the context's inputs (see context-commit.ts), read on first call; undefined when none did. */
+  readonly lastInputCommit: () => string | undefined;
 }
 
 const STATES = new WeakMap<GitReader, Map<string, ContextState>>();
 
 /**
  * The state of one build context, worked out once per app: functions that share a directory and its
- * ignore options share the `.dockerignore` read and the walk over `git status`.
+ * ignore options share the `.dockerignore` read, the walk over `git status` and the `git log` of its inputs.
  */
 export function contextStateOf(reader: GitReader, gitRoot: string, directory: string,
   exclude: string[] = [], ignoreMode?: IgnoreMode, file = 'Dockerfile'): ContextState {
@@ -37,7 +41,12 @@ export function contextStateOf(reader: GitReader, gitRoot: string, directory: st
   const key = JSON.stringify([gitRoot, path.resolve(directory), exclude, ignoreMode ?? null, file]);
   let state = states.get(key);
   if (!state) {
-    state = readContextState(reader, gitRoot, directory, contextIgnoreStrategy(directory, exclude, ignoreMode, file));
+    const ignore = contextIgnoreStrategy(directory, exclude, ignoreMode, file);
+    let commit: { sha: string | undefined } | undefined;
+    state = {
+      ...readContextState(reader, gitRoot, directory, ignore),
+      lastInputCommit: () => (commit ??= { sha: lastInputCommit(reader, gitRoot, directory, ignore) }).sha,
+    };
     states.set(key, state);
   }
   return state;
@@ -48,7 +57,7 @@ export function contextStateOf(reader: GitReader, gitRoot: string, directory: st
  * ignores but Docker would still send (a locally built `dist/`, say), since the commit does not pin them, and links
  * whose target outside the context is (see context-links.ts).
  */
-export function readContextState(reader: GitReader, gitRoot: string, directory: string, ignore: IgnoreStrategy): ContextState {
+export function readContextState(reader: GitReader, gitRoot: string, directory: string, ignore: IgnoreStrategy): Pick<ContextState, 'gitRoot' | 'dirtyPaths'> {
   const context = path.resolve(directory);
   const status = reader.status(gitRoot);
   const dirtyPaths: string[] = [];

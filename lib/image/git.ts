@@ -60,6 +60,7 @@ interface RepositoryState {
   head?: { sha?: string; error?: string };
   status?: GitStatus;
   tracked?: string[];
+  shallow?: boolean;
   lastCommits: Map<string, string | undefined>;
 }
 
@@ -109,6 +110,13 @@ export class GitReader {
       state.status = parsePorcelainZ(result.stdout);
     }
     return state.status;
+  }
+
+  /** Whether the checkout at `root` is shallow (read once per repository and app). */
+  public isShallow(root: string): boolean {
+    const state = this.state(root);
+    state.shallow ??= isShallowCheckout(root);
+    return state.shallow;
   }
 
   /** Every path git tracks in the repository at `root` (one `git ls-files` per repository and app). */

@@ -1,10 +1,9 @@
 import { Annotations, IgnoreMode, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../errors';
-import { lastInputCommit } from './context-commit';
-import { contextStateOf } from './context-state';
+import { ContextState, contextStateOf } from './context-state';
 import { checkEcrTag } from './ecr-tag';
-import { findGitRoot, GitReader, isShallowCheckout } from './git';
+import { findGitRoot, GitReader } from './git';
 
 /**
  * Options for {@link ImageTag.gitSha}.
@@ -178,35 +177,34 @@ class GitShaTag extends ImageTag {
     }
     const gitRoot = findGitRoot(request.directory);
     const reader = GitReader.of(request.scope);
-    const dirtyPaths = gitRoot
-      ? contextStateOf(reader, gitRoot, request.directory, request.exclude, request.ignoreMode, request.file).dirtyPaths
-      : [];
+    const context = gitRoot ? contextStateOf(reader, gitRoot, request.directory, request.exclude, request.ignoreMode, request.file) : undefined;
+    const dirtyPaths = context?.dirtyPaths ?? [];
     if (dirtyPaths.length > 0 && this.options.allowDirty === false) {
       const shown = dirtyPaths.slice(0, 5).join(', ') + (dirtyPaths.length > 5 ? `, and ${dirtyPaths.length - 5} more` : '');
       throw invalidInput(path, `the build context ${request.directory} has changes the commit does not pin (${shown}) and allowDirty is false`,
         'Commit or remove them (or exclude them from the context), or allow dirty builds.');
     }
-    const { sha, source } = this.findSha(request, gitRoot, reader);
+    const { sha, source } = this.findSha(request, context, reader);
     if (sha.length < length) {
       throw invalidInput(path, `git SHA '${sha}' from ${source} is shorter than the tag length ${length}`, 'Pass the full commit SHA or a smaller length.');
     }
     return { mode: 'copy', version: sha.slice(0, length), dirty: dirtyPaths.length > 0 };
   }
 
-  private findSha(request: TagRequest, gitRoot: string | undefined, reader: GitReader): { sha: string; source: string } {
+  private findSha(request: TagRequest, context: ContextState | undefined, reader: GitReader): { sha: string; source: string } {
     if (this.options.sha !== undefined && this.options.sha !== '') {
       return { sha: checkSha(request.path, this.options.sha, 'ImageTag.gitSha({ sha })'), source: 'ImageTag.gitSha({ sha })' };
     }
     let gitError: string | undefined;
-    if (gitRoot) {
-      const commit = lastInputCommit(reader, gitRoot, request.directory, request.exclude, request.ignoreMode, request.file);
+    if (context) {
+      const commit = context.lastInputCommit();
       if (commit) {
-        warnIfShallow(request.scope, gitRoot);
+        warnIfShallow(request.scope, reader, context.gitRoot);
         return { sha: checkSha(request.path, commit, 'git log'), source: 'git log' };
       }
       // No commit touched the context yet (it is new): the newest commit names it, with the dirty mark.
       try {
-        return { sha: checkSha(request.path, reader.headSha(gitRoot), 'git rev-parse HEAD'), source: 'git' };
+        return { sha: checkSha(request.path, reader.headSha(context.gitRoot), 'git rev-parse HEAD'), source: 'git' };
       } catch (e) {
         gitError = (e as Error).message.split('\n')[0];
       }
@@ -220,7 +218,7 @@ class GitShaTag extends ImageTag {
       return { sha: checkSha(request.path, String(value), source), source };
     }
     if (gitError) {
-      throw invalidInput(request.path, `cannot read the git SHA of ${gitRoot} (${gitError})`,
+      throw invalidInput(request.path, `cannot read the git SHA of ${context?.gitRoot} (${gitError})`,
         `Make a first commit, or pass a SHA with 'cdk synth -c ${GIT_SHA_CONTEXT_KEY}=<sha>' or ImageTag.gitSha({ sha }).`);
     }
     throw invalidInput(request.path, `cannot tag with a git SHA: ${request.directory} is not in a git checkout and no SHA was given`,
@@ -231,9 +229,9 @@ class GitShaTag extends ImageTag {
 const WARNED_SHALLOW = new WeakSet<IConstruct>();
 
 /** In a shallow clone every context's last commit looks like the cut-off commit: every image would get a new tag each commit. */
-function warnIfShallow(scope: IConstruct, gitRoot: string): void {
+function warnIfShallow(scope: IConstruct, reader: GitReader, gitRoot: string): void {
   const stack = Stack.of(scope);
-  if (WARNED_SHALLOW.has(stack) || !isShallowCheckout(gitRoot)) return;
+  if (WARNED_SHALLOW.has(stack) || !reader.isShallow(gitRoot)) return;
   WARNED_SHALLOW.add(stack);
   Annotations.of(stack).addWarningV2(SHALLOW_CHECKOUT_WARNING,
     `${gitRoot} is a shallow git checkout, so the last commit that changed each image's inputs is unknown and image tags use the newest commit there: ` +
