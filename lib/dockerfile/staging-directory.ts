@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isProcessRunning } from '../process-running';
 
 // Internal: where fromSource contexts are staged, and their removal.
 //
@@ -58,21 +59,11 @@ export function sweepStaleStagingDirectories(tmpdir: string): void {
   const uid = process.getuid?.();
   for (const name of names) {
     const match = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
-    if (!match || Number(match[1]) === process.pid || isRunning(Number(match[1]))) continue;
+    if (!match || Number(match[1]) === process.pid || isProcessRunning(Number(match[1]))) continue;
     const dir = path.join(tmpdir, name);
     const st = fs.lstatSync(dir, { throwIfNoEntry: false });
     if (!st || !st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
     fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -3,15 +3,7 @@
 // engine on this machine, where those pids are ours to check.
 import { containersWithLabel, docker, removeContainers } from './docker';
 import { OWNER_LABEL } from './sandbox';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isProcessRunning } from '../process-running';
 
 /** Removes containers of owners that no longer run; returns their names. */
 export async function removeStaleContainers(): Promise<string[]> {
@@ -19,7 +11,7 @@ export async function removeStaleContainers(): Promise<string[]> {
   const names = await containersWithLabel(OWNER_LABEL);
   if (names.length === 0) return [];
   const r = await docker(['inspect', '--format', `{{.Name}} {{index .Config.Labels "${OWNER_LABEL}"}}`, ...names], { allowFailure: true });
-  const stale = r.stdout.split('\n').map(l => l.trim().split(' ')).filter(([n, pid]) => n && Number(pid) > 0 && !alive(Number(pid))).map(([n]) => n.replace(/^\//, ''));
+  const stale = r.stdout.split('\n').map(l => l.trim().split(' ')).filter(([n, pid]) => n && Number(pid) > 0 && !isProcessRunning(Number(pid))).map(([n]) => n.replace(/^\//, ''));
   await removeContainers(stale);
   return stale;
 }
