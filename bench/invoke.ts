@@ -11,8 +11,8 @@ import { spawn } from 'child_process';
 import * as http from 'http';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { dockerCommand } from '../lib/assembly/docker';
-import { InvokeApiServer } from '../lib/local/invoke-api';
-import { LocalFunction } from '../lib/local/local-function';
+import { InvokeApiServer } from '../lib/local/service/invoke-api';
+import { LocalFunction } from '../lib/local/functions/local-function';
 import { dockerAvailability } from '../test/integ/support/docker';
 import { leftoverContainers, nodeFunctionImage, testFunctionSpec } from '../test/integ/support/local-images';
 

@@ -10,7 +10,7 @@ import { App, Duration, Stack, aws_lambda as lambda, aws_s3 as s3 } from 'aws-cd
 import { describeWithDocker, docker } from './support/docker';
 import { ensureStandIns } from './support/standins';
 import { FUNCTIONS } from './support/workspace';
-import { OWNER_LABEL } from '../../lib/local/sandbox';
+import { OWNER_LABEL } from '../../lib/local/runtime/sandbox';
 
 jest.setTimeout(20 * 60_000);
 

@@ -2,13 +2,13 @@
 // bootstrap poll the host-side Runtime API; every Lambda-shaped failure, and no container left behind.
 import { describeWithDocker, docker } from './support/docker';
 import { arm64ScratchImage, leftoverContainers, nodeFunctionImage, pythonFunctionImage, testFunctionSpec } from './support/local-images';
-import { emulationRegistered, ociArch } from '../../lib/local/architecture';
 import { engineInfo } from '../../lib/local/docker';
-import { FunctionSpec } from '../../lib/local/function-spec';
-import { RequestTooLargeError, invokeOnce } from '../../lib/local/invoke-once';
-import { LocalFunction } from '../../lib/local/local-function';
-import { InvocationResult, OWNER_LABEL } from '../../lib/local/sandbox';
-import { removeStaleContainers } from '../../lib/local/stale-containers';
+import { emulationRegistered, ociArch } from '../../lib/local/functions/architecture';
+import { FunctionSpec } from '../../lib/local/functions/function-spec';
+import { LocalFunction } from '../../lib/local/functions/local-function';
+import { RequestTooLargeError, invokeOnce } from '../../lib/local/runtime/invoke-once';
+import { InvocationResult, OWNER_LABEL } from '../../lib/local/runtime/sandbox';
+import { removeStaleContainers } from '../../lib/local/runtime/stale-containers';
 
 jest.setTimeout(20 * 60_000);
 

@@ -3,9 +3,9 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describeWithDocker } from './support/docker';
 import { leftoverContainers, nodeFunctionImage, testFunctionSpec } from './support/local-images';
-import { FunctionSpec } from '../../lib/local/function-spec';
-import { InvokeApiServer } from '../../lib/local/invoke-api';
-import { LocalFunction } from '../../lib/local/local-function';
+import { FunctionSpec } from '../../lib/local/functions/function-spec';
+import { LocalFunction } from '../../lib/local/functions/local-function';
+import { InvokeApiServer } from '../../lib/local/service/invoke-api';
 
 jest.setTimeout(20 * 60_000);
 

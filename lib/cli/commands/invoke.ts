@@ -4,10 +4,10 @@
 // Exit codes: 0 success, 1 function error (printed in Lambda's shape), 2 tool error.
 import * as fs from 'fs';
 import { Command } from 'commander';
-import { findFunction } from '../../local/function-lookup';
-import { RequestTooLargeError, invokeOnce } from '../../local/invoke-once';
-import { loadFunctions } from '../../local/load';
-import { Sandbox } from '../../local/sandbox';
+import { findFunction } from '../../local/functions/function-lookup';
+import { loadFunctions } from '../../local/functions/load';
+import { RequestTooLargeError, invokeOnce } from '../../local/runtime/invoke-once';
+import { Sandbox } from '../../local/runtime/sandbox';
 
 /** The event: a file, `-` for stdin, or `{}`. */
 export function readEvent(source: string | undefined): Buffer {

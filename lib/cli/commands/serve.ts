@@ -4,9 +4,9 @@
 // Each function has a pool of warm containers, one request per container at a time. SIGINT and SIGTERM
 // remove every container before exiting.
 import { Command, InvalidArgumentError } from 'commander';
-import { findFunction } from '../../local/function-lookup';
-import { InvokeApiServer } from '../../local/invoke-api';
-import { loadFunctions } from '../../local/load';
+import { findFunction } from '../../local/functions/function-lookup';
+import { loadFunctions } from '../../local/functions/load';
+import { InvokeApiServer } from '../../local/service/invoke-api';
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -11,8 +11,8 @@ import * as path from 'path';
 import { docker, imageExists } from './docker';
 import { ensureStandIns } from './standins';
 import { FUNCTIONS } from './workspace';
-import { FunctionSpec } from '../../../lib/local/function-spec';
-import { OWNER_LABEL } from '../../../lib/local/sandbox';
+import { FunctionSpec } from '../../../lib/local/functions/function-spec';
+import { OWNER_LABEL } from '../../../lib/local/runtime/sandbox';
 
 function hashOf(dir: string, extra: string): string {
   const h = crypto.createHash('sha256').update(extra);

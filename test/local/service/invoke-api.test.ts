@@ -1,8 +1,8 @@
 // The Invoke API endpoint's answers that need no container: routing, validation, limits, DryRun.
 import * as http from 'http';
-import { FunctionSpec } from '../../lib/local/function-spec';
-import { InvokeApiServer, functionNameOf } from '../../lib/local/invoke-api';
-import { LocalFunction } from '../../lib/local/local-function';
+import { FunctionSpec } from '../../../lib/local/functions/function-spec';
+import { LocalFunction } from '../../../lib/local/functions/local-function';
+import { InvokeApiServer, functionNameOf } from '../../../lib/local/service/invoke-api';
 
 const spec: FunctionSpec = {
   stackName: 'S',

@@ -1,9 +1,9 @@
 // An arm64 function on an x86_64 engine (or the reverse) needs QEMU emulation registered with the
 // kernel; without it the container dies with "exec format error". Say so before starting anything.
 import * as fs from 'fs';
-import { EngineInfo, ImageInfo } from './docker';
+import { EngineInfo, ImageInfo } from '../docker';
 import { FunctionSpec } from './function-spec';
-import { lambdaArchitecture } from '../lambda-facts';
+import { lambdaArchitecture } from '../../lambda-facts';
 
 /** `x86_64`/`amd64` → `amd64`, `aarch64`/`arm64` → `arm64`: the OCI names images carry (from lib/lambda-facts.ts). */
 export function ociArch(name: string): string {

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { architectureProblem, emulationRegistered } from '../../lib/local/architecture';
-import { FunctionSpec } from '../../lib/local/function-spec';
-import * as errors from '../../lib/local/lambda-errors';
-import { cgroupPeakFiles, readPeakFromHost } from '../../lib/local/memory-peak';
-import { endLine, reportLine, startLine } from '../../lib/local/report';
+import { architectureProblem, emulationRegistered } from '../../../lib/local/functions/architecture';
+import { FunctionSpec } from '../../../lib/local/functions/function-spec';
+import * as errors from '../../../lib/local/runtime/lambda-errors';
+import { cgroupPeakFiles, readPeakFromHost } from '../../../lib/local/runtime/memory-peak';
+import { endLine, reportLine, startLine } from '../../../lib/local/runtime/report';
 
 describe('REPORT line', () => {
   test("Lambda's fields, tab separated; Init Duration only on a cold start", () => {

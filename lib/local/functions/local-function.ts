@@ -2,11 +2,11 @@
 // checks that must pass before any container starts (image present, architecture runnable).
 import * as fs from 'fs';
 import { architectureProblem } from './architecture';
-import { ImageInfo, engineInfo, imageInfo as inspectImage } from './docker';
+import { ImageInfo, engineInfo, imageInfo as inspectImage } from '../docker';
 import { EnvMap } from './environment';
 import { FunctionSpec } from './function-spec';
-import { runtimeHost } from './runtime-host';
-import { Sandbox } from './sandbox';
+import { runtimeHost } from '../runtime/runtime-host';
+import { Sandbox } from '../runtime/sandbox';
 
 export interface LocalFunctionOptions {
   readonly fn: FunctionSpec;

@@ -1,5 +1,5 @@
 import * as http from 'http';
-import { RuntimeApiServer } from '../../lib/local/runtime-api';
+import { RuntimeApiServer } from '../../../lib/local/runtime/runtime-api';
 
 /** A stand-in for a runtime interface client: plain HTTP calls against the server. */
 function call(port: number, method: string, path: string, body?: string, headers: http.OutgoingHttpHeaders = {}):

@@ -1,5 +1,5 @@
-import { SandboxPool } from '../../lib/local/pool';
-import { InvocationResult, Sandbox } from '../../lib/local/sandbox';
+import { InvocationResult, Sandbox } from '../../../lib/local/runtime/sandbox';
+import { SandboxPool } from '../../../lib/local/service/pool';
 
 /** A stand-in execution environment: records concurrency, answers after a tick. */
 class FakeSandbox {

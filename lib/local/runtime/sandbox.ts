@@ -7,15 +7,15 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ContainerExit, ImageInfo, containerExit, execIn, removeContainers, spawnDocker } from './docker';
-import { EnvMap, logStreamName, standardVariables } from './environment';
-import { FunctionSpec } from './function-spec';
+import { ContainerExit, ImageInfo, containerExit, execIn, removeContainers, spawnDocker } from '../docker';
 import * as errors from './lambda-errors';
-import { INIT_TIMEOUT_MS } from './limits';
+import { INIT_TIMEOUT_MS } from '../limits';
 import { readMemoryPeak } from './memory-peak';
 import { RuntimeApiServer, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
-import { lambdaArchitecture } from '../lambda-facts';
+import { lambdaArchitecture } from '../../lambda-facts';
+import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
+import { FunctionSpec } from '../functions/function-spec';
 
 /** Label on every container the local runtime starts: `<label>=<pid of the owning process>`. */
 export const OWNER_LABEL = 'cdk-container-function.local.owner';

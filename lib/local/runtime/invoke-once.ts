@@ -3,10 +3,10 @@
 // platform lines (START, END, REPORT) around the function's own output.
 import * as crypto from 'crypto';
 import { requestTooLargeMessage } from './lambda-errors';
-import { MAX_SYNC_REQUEST_BYTES } from './limits';
-import { LocalFunction } from './local-function';
 import { endLine, reportLine, startLine } from './report';
 import { InvocationResult, Sandbox } from './sandbox';
+import { LocalFunction } from '../functions/local-function';
+import { MAX_SYNC_REQUEST_BYTES } from '../limits';
 
 export interface InvokeOnceOptions {
   /** Where the function's output and the platform lines go (the CLI: stderr). */

@@ -2,7 +2,7 @@
 // one request at a time; a request takes an idle one, else starts a new one (up to maxConcurrency),
 // else waits its turn. Broken environments (timeout, crash, init failure) are discarded, never reused.
 // (AWS's emulator has one environment and fails a second concurrent request: aws-lambda-runtime-interface-emulator#97.)
-import { InvocationResult, InvokeOptions, Sandbox } from './sandbox';
+import { InvocationResult, InvokeOptions, Sandbox } from '../runtime/sandbox';
 
 export interface PoolOptions {
   readonly maxConcurrency: number;

@@ -1,5 +1,5 @@
-import { findFunction } from '../../lib/local/function-lookup';
-import { imageFunctionsOf } from '../../lib/local/function-spec';
+import { findFunction } from '../../../lib/local/functions/function-lookup';
+import { imageFunctionsOf } from '../../../lib/local/functions/function-spec';
 
 const HASH = 'a'.repeat(64);
 

@@ -1,11 +1,11 @@
 // The functions of a CDK app as the local runtime runs them: each one's settings (from its stack's
 // template) and the image to run (its asset's image, built as CDK's publishing builds it, or its URI).
 import { CloudAssembly } from '@aws-cdk/cloud-assembly-api';
-import { ImageAsset, buildImageAsset, listImageAssets, localImageTag, openAssembly } from '../assembly';
-import { docker, imageInfo } from './docker';
+import { ImageAsset, buildImageAsset, listImageAssets, localImageTag, openAssembly } from '../../assembly';
+import { docker, imageInfo } from '../docker';
 import { FunctionSpec, imageFunctionsOf } from './function-spec';
-import { runWithProgress } from '../assembly/progress';
-import { lambdaArchitecture } from '../lambda-facts';
+import { runWithProgress } from '../../assembly/progress';
+import { lambdaArchitecture } from '../../lambda-facts';
 
 export interface AppFunction {
   readonly spec: FunctionSpec;

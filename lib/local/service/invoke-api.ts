@@ -4,13 +4,13 @@
 import * as crypto from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { findFunction } from './function-lookup';
-import { requestTooLargeMessage } from './lambda-errors';
-import { LOG_TAIL_BYTES, MAX_ASYNC_REQUEST_BYTES, MAX_SYNC_REQUEST_BYTES } from './limits';
-import { LocalFunction } from './local-function';
 import { SandboxPool } from './pool';
-import { endLine, reportLine, startLine } from './report';
-import { InvocationResult } from './sandbox';
+import { findFunction } from '../functions/function-lookup';
+import { LocalFunction } from '../functions/local-function';
+import { LOG_TAIL_BYTES, MAX_ASYNC_REQUEST_BYTES, MAX_SYNC_REQUEST_BYTES } from '../limits';
+import { requestTooLargeMessage } from '../runtime/lambda-errors';
+import { endLine, reportLine, startLine } from '../runtime/report';
+import { InvocationResult } from '../runtime/sandbox';
 
 export interface InvokeApiOptions {
   readonly functions: readonly LocalFunction[];

@@ -1,9 +1,9 @@
 // From `--app` and friends to runnable functions: the shared steps of `invoke`, `serve` and the bench.
-import { resolveAssembly } from '../assembly';
 import { AppFunction, imagesFor, readAppFunctions } from './app-functions';
 import { EnvMap, hostCredentials, overridesFor, readEnvVarsFile, stillUnresolved } from './environment';
 import { LocalFunction } from './local-function';
-import { removeStaleContainers } from './stale-containers';
+import { resolveAssembly } from '../../assembly';
+import { removeStaleContainers } from '../runtime/stale-containers';
 
 export interface LoadOptions {
   /** `--app`: assembly directory or app command; default: cdk.json's `app`. */

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { hostCredentials, logStreamName, overridesFor, readEnvVarsFile, standardVariables, stillUnresolved } from '../../lib/local/environment';
-import { FunctionSpec } from '../../lib/local/function-spec';
+import { hostCredentials, logStreamName, overridesFor, readEnvVarsFile, standardVariables, stillUnresolved } from '../../../lib/local/functions/environment';
+import { FunctionSpec } from '../../../lib/local/functions/function-spec';
 
 const fn: FunctionSpec = {
   stackName: 'S',

@@ -1,9 +1,9 @@
 // Containers left by a local-runtime process that died without cleaning up (kill -9, a crash): each
 // carries its owner's pid in a label, so a later run removes those whose owner is gone. Only for an
 // engine on this machine, where those pids are ours to check.
-import { containersWithLabel, docker, removeContainers } from './docker';
+import { containersWithLabel, docker, removeContainers } from '../docker';
 import { OWNER_LABEL } from './sandbox';
-import { isProcessRunning } from '../process-running';
+import { isProcessRunning } from '../../process-running';
 
 /** Removes containers of owners that no longer run; returns their names. */
 export async function removeStaleContainers(): Promise<string[]> {
