@@ -23,7 +23,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   deps: ['cdk-ecr-deployment@^4.2.65'],
   // The CLI (lib/cli, lib/measure, lib/local) ships in the package: its npm dependencies are bundled.
-  bundledDeps: ['dockerfile-ast', '@balena/dockerignore', 'commander', 'listr2', '@aws-cdk/cloud-assembly-api', '@aws-cdk/cloud-assembly-schema'],
+  bundledDeps: ['dockerfile-ast', '@balena/dockerignore', 'commander', 'listr2', '@aws-cdk/cloud-assembly-api', '@aws-cdk/cloud-assembly-schema', 'tar-stream', 'jose@^5', 'chokidar@^4'],
   devDeps: [
     'aws-cdk@^2',
     'typescript@~6.0.3',
@@ -34,6 +34,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     '@aws-sdk/client-lambda@^3',
     '@aws-cdk/cdk-assets-lib',
+    '@types/tar-stream',
+    'playwright-core',
+    'chrome-remote-interface',
+    '@cloud-copilot/iam-simulate',
+    '@aws-cdk/toolkit-lib',
   ],
 
   publishToPypi: { distName: 'cdk-container-function', module: 'cdk_container_function' },
