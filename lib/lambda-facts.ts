@@ -1,6 +1,6 @@
 // Internal: AWS Lambda's facts, one home each. The generator (lib/dockerfile), the checks (lib/checks), the construct's
-// validation, the CLI and RULES.md (checked by test/checks/rules-md.test.ts) all read them from here, so one edit
-// updates every place that states them. Imports nothing: it sits below every other module.
+// validation, the local runtime (lib/local), the CLI and RULES.md (checked by test/checks/rules-md.test.ts) all read
+// them from here, so one edit updates every place that states them. Imports nothing: it sits below every other module.
 
 /** Lambda's limit on a container image's uncompressed size, all layers included (10 GiB). */
 export const LAMBDA_IMAGE_SIZE_LIMIT_BYTES = 10 * 1024 * 1024 * 1024;
@@ -11,6 +11,47 @@ export const LAMBDA_IMAGE_SIZE_LIMIT_GIB = 10;
 export const LAMBDA_MEMORY_MB = { min: 128, max: 10240 } as const;
 /** Timeout Lambda accepts, in seconds (15 minutes at most). */
 export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
+
+// Invocation limits and defaults: what the local runtime enforces and assumes, as Lambda does.
+
+/**
+ * Synchronous (RequestResponse) request payload limit: 6 MB.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html ("Invocation payload (request and response)")
+ * The Invoke API refuses a larger request with 413 RequestEntityTooLargeException before any function code runs.
+ */
+export const MAX_SYNC_REQUEST_BYTES = 6 * 1024 * 1024; // 6,291,456
+
+/**
+ * Asynchronous (Event) request payload limit: 1 MB (raised from 256 KB in 2025).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const MAX_ASYNC_REQUEST_BYTES = 1024 * 1024;
+
+/**
+ * Response payload limit. Lambda's own error message names 6,291,556 bytes (6 MB + 100 bytes of
+ * framing), so that is the number compared against and reported.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+
+/**
+ * The init phase is limited to 10 seconds for on-demand functions.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle-ib
+ */
+export const INIT_TIMEOUT_MS = 10_000;
+
+/**
+ * Lambda's defaults when the template leaves them out (not the construct's own defaults, which are larger).
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (MemorySize 128, Timeout 3)
+ */
+export const DEFAULT_MEMORY_MB = 128;
+export const DEFAULT_TIMEOUT_SECONDS = 3;
+
+/**
+ * The log tail returned with `LogType: Tail`: the last 4 KB of the invocation's log.
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html ("LogType")
+ */
+export const LOG_TAIL_BYTES = 4 * 1024;
 
 /** The shortest reason a suppression (`ContainerImageChecks.suppress`) or a `# ccf-ignore=` pragma may give. */
 export const MIN_SUPPRESSION_REASON_LENGTH = 10;

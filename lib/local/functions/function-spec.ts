@@ -1,6 +1,6 @@
 // A container-image function's settings as the local runtime needs them, read from a synthesized
 // CloudFormation template: what Lambda would run, with what memory, timeout, platform and environment.
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '../limits';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '../../lambda-facts';
 
 /** Where the function's image comes from. */
 export type FunctionImage =

@@ -5,8 +5,8 @@ import * as crypto from 'crypto';
 import { requestTooLargeMessage } from './lambda-errors';
 import { endLine, reportLine, startLine } from './report';
 import { InvocationResult, Sandbox } from './sandbox';
+import { MAX_SYNC_REQUEST_BYTES } from '../../lambda-facts';
 import { LocalFunction } from '../functions/local-function';
-import { MAX_SYNC_REQUEST_BYTES } from '../limits';
 
 export interface InvokeOnceOptions {
   /** Where the function's output and the platform lines go (the CLI: stderr). */

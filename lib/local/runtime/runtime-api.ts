@@ -6,7 +6,7 @@
 // from a source address, and an environment never receives a second event while it works on one.
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { MAX_RESPONSE_BYTES } from '../limits';
+import { MAX_RESPONSE_BYTES } from '../../lambda-facts';
 
 const PREFIX = '/2018-06-01/runtime';
 

@@ -9,11 +9,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { ContainerExit, ImageInfo, containerExit, execIn, removeContainers, spawnDocker } from '../docker';
 import * as errors from './lambda-errors';
-import { INIT_TIMEOUT_MS } from '../limits';
 import { readMemoryPeak } from './memory-peak';
 import { RuntimeApiServer, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
-import { lambdaArchitecture } from '../../lambda-facts';
+import { INIT_TIMEOUT_MS, lambdaArchitecture } from '../../lambda-facts';
 import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
 import { FunctionSpec } from '../functions/function-spec';
 
