@@ -8,7 +8,8 @@ import { recordImageFacts } from './image/image-facts';
 import { planImage } from './image/image-plan';
 import { ImageTag } from './image/image-tag';
 import { LazyImage, LazyImageCode } from './image/lazy-image-code';
-import { LAMBDA_IMAGE_SIZE_LIMIT, validateFunctionOptions } from './validate-function-options';
+import { LAMBDA_IMAGE_SIZE_LIMIT_BYTES } from './lambda-facts';
+import { validateFunctionOptions } from './validate-function-options';
 
 /**
  * Properties of a {@link ContainerFunction}: every `aws_lambda.FunctionOptions` field, plus the image.
@@ -39,7 +40,7 @@ export interface ContainerFunctionProps extends lambda.FunctionOptions {
 
   /**
    * The image size budget, checked by `ContainerImageChecks`.
-   * @default - Lambda's 10 GB limit
+   * @default - Lambda's image size limit (10 GiB)
    */
   readonly maxImageSize?: Size;
 }
@@ -96,7 +97,7 @@ export class ContainerFunction extends lambda.DockerImageFunction {
     this.imageTag = delivered.imageTag;
     this.repository = delivered.repository;
     this.imageAsset = delivered.asset;
-    this.maxImageSize = props.maxImageSize ?? LAMBDA_IMAGE_SIZE_LIMIT;
+    this.maxImageSize = props.maxImageSize ?? Size.bytes(LAMBDA_IMAGE_SIZE_LIMIT_BYTES);
 
     recordImageFacts(this, {
       maxImageSizeBytes: this.maxImageSize.toBytes(),

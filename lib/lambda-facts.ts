@@ -2,10 +2,12 @@
 // validation, the local runtime (lib/local), the CLI and RULES.md (checked by test/checks/rules-md.test.ts) all read
 // them from here, so one edit updates every place that states them. Imports nothing: it sits below every other module.
 
-/** Lambda's limit on a container image's uncompressed size, all layers included (10 GiB). */
+/**
+ * Lambda's limit on a container image's uncompressed size, all layers included: 10 GiB. Messages show it through
+ * `formatSize` (lib/size-format.ts), so no text states the number on its own.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html ("Container image code package size")
+ */
 export const LAMBDA_IMAGE_SIZE_LIMIT_BYTES = 10 * 1024 * 1024 * 1024;
-/** The same limit in GiB, for messages and `Size.gibibytes()`. */
-export const LAMBDA_IMAGE_SIZE_LIMIT_GIB = 10;
 
 /** Memory Lambda accepts, in whole MB. */
 export const LAMBDA_MEMORY_MB = { min: 128, max: 10240 } as const;
@@ -80,6 +82,21 @@ export function lambdaArchitecture(nameOrAlias: string): LambdaArchitecture | un
   return LAMBDA_ARCHITECTURES.find(a => a.name === wanted || a.aliases.includes(wanted));
 }
 
+/**
+ * The architecture Lambda gives a function whose `Architectures` is left out.
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html ("Architectures": default x86_64)
+ */
+export const DEFAULT_ARCHITECTURE = 'x86_64';
+
+/**
+ * The Docker platform an image for a Lambda architecture is built and run for (`arm64` → `linux/arm64`); Lambda's
+ * default architecture when none is named. A name Lambda does not run also gets the default: the construct refuses such
+ * names before this is asked (validateFunctionOptions), and the tools that read templates run what Lambda would.
+ */
+export function dockerPlatform(architecture: string = DEFAULT_ARCHITECTURE): string {
+  return (lambdaArchitecture(architecture) ?? lambdaArchitecture(DEFAULT_ARCHITECTURE)!).platform;
+}
+
 /** `linux/arm64/v8` → `linux/arm64`; `amd64` → `linux/amd64`; other platforms lower-cased as they are. */
 export function normalizePlatform(platform: string): string {
   const parts = platform.toLowerCase().trim().split('/');
@@ -88,8 +105,33 @@ export function normalizePlatform(platform: string): string {
   return `${os}/${arch ? arch.imageArch : rest.join('/')}`;
 }
 
+/**
+ * An image digest as ECR and Lambda take it: `sha256:` and 64 lowercase hex characters.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageIdentifier.html
+ */
+export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
 /** Where AWS publishes its Lambda base images. */
 export const AWS_BASE_IMAGE_REGISTRY = 'public.ecr.aws/lambda';
+
+/**
+ * The same images as AWS mirrors them on Docker Hub: `amazon/aws-lambda-<repository>`.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/images-create.html ("Using an AWS base image")
+ */
+const AWS_BASE_IMAGE_DOCKER_HUB_PREFIX = 'amazon/aws-lambda-';
+
+/**
+ * The runtime repository (`python`, `nodejs`, …) of an AWS Lambda base image name, in either place AWS publishes them
+ * (`public.ecr.aws/lambda/python`, `amazon/aws-lambda-python`, `docker.io/amazon/aws-lambda-python`); undefined for
+ * any other image.
+ */
+export function awsBaseImageRepository(imageName: string): string | undefined {
+  const name = imageName.toLowerCase().replace(/^docker\.io\//, '');
+  for (const prefix of [`${AWS_BASE_IMAGE_REGISTRY}/`, AWS_BASE_IMAGE_DOCKER_HUB_PREFIX]) {
+    if (name.startsWith(prefix) && /^[a-z]+$/.test(name.slice(prefix.length))) return name.slice(prefix.length);
+  }
+  return undefined;
+}
 
 /** An AWS Lambda base image the library offers as a `LambdaBaseImage` constant (and the CLI as `--base`). */
 export interface AwsBaseImage {

@@ -1,9 +1,8 @@
-import { Size, SizeRoundingBehavior, Token, aws_lambda as lambda } from 'aws-cdk-lib';
+import { Size, Token, aws_lambda as lambda } from 'aws-cdk-lib';
 import { invalidInput } from './errors';
-import { LAMBDA_ARCHITECTURES, LAMBDA_IMAGE_SIZE_LIMIT_GIB, LAMBDA_MEMORY_MB, LAMBDA_TIMEOUT_SECONDS, lambdaArchitecture } from './lambda-facts';
+import { LAMBDA_ARCHITECTURES, LAMBDA_IMAGE_SIZE_LIMIT_BYTES, LAMBDA_MEMORY_MB, LAMBDA_TIMEOUT_SECONDS, lambdaArchitecture } from './lambda-facts';
+import { formatSize } from './size-format';
 
-/** Lambda's limit on an image's uncompressed size (from lib/lambda-facts.ts). */
-export const LAMBDA_IMAGE_SIZE_LIMIT = Size.gibibytes(LAMBDA_IMAGE_SIZE_LIMIT_GIB);
 
 /** Checks the function options the library sets defaults for, before any resource exists. */
 export function validateFunctionOptions(path: string, props: lambda.FunctionOptions & { maxImageSize?: Size }): void {
@@ -42,10 +41,10 @@ export function validateFunctionOptions(path: string, props: lambda.FunctionOpti
     }
     const bytes = budget.toBytes();
     if (bytes <= 0) {
-      throw invalidInput(path, 'maxImageSize must be greater than 0', `Pass a budget such as Size.mebibytes(500), or omit it to use the ${LAMBDA_IMAGE_SIZE_LIMIT_GIB} GB limit.`);
+      throw invalidInput(path, 'maxImageSize must be greater than 0', `Pass a budget such as Size.mebibytes(500), or omit it to use Lambda's ${formatSize(LAMBDA_IMAGE_SIZE_LIMIT_BYTES)} limit.`);
     }
-    if (bytes > LAMBDA_IMAGE_SIZE_LIMIT.toBytes()) {
-      throw invalidInput(path, `maxImageSize ${budget.toMebibytes({ rounding: SizeRoundingBehavior.NONE })} MiB is over Lambda's ${LAMBDA_IMAGE_SIZE_LIMIT_GIB} GB image limit`, `Pass at most Size.gibibytes(${LAMBDA_IMAGE_SIZE_LIMIT_GIB}).`);
+    if (bytes > LAMBDA_IMAGE_SIZE_LIMIT_BYTES) {
+      throw invalidInput(path, `maxImageSize ${formatSize(bytes)} is over Lambda's ${formatSize(LAMBDA_IMAGE_SIZE_LIMIT_BYTES)} image limit`, `Pass at most Size.gibibytes(${LAMBDA_IMAGE_SIZE_LIMIT_BYTES / 1024 ** 3}).`);
     }
   }
 }

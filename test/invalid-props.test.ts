@@ -79,7 +79,7 @@ const cases: Case[] = [
   ['fromEcr with a repository', stack => ({ image: ecrImage(stack, '1.0'), repository: new ecr.Repository(stack, 'R') }), /repository applies to built images/],
   ['assetHash with a repository', stack => ({ image: dockerfile(), tag: ImageTag.assetHash(), repository: new ecr.Repository(stack, 'R') }), /ImageTag\.assetHash\(\) keeps the image in the CDK asset repository/],
   ['budget of zero', () => ({ image: dockerfile(), maxImageSize: Size.bytes(0) }), /maxImageSize must be greater than 0/],
-  ['budget over 10 GB', () => ({ image: dockerfile(), maxImageSize: Size.gibibytes(11) }), /maxImageSize 11264 MiB is over Lambda's 10 GB image limit\. Pass at most Size\.gibibytes\(10\)/],
+  ['budget over 10 GB', () => ({ image: dockerfile(), maxImageSize: Size.gibibytes(11) }), /maxImageSize 11 GiB is over Lambda's 10 GiB image limit\. Pass at most Size\.gibibytes\(10\)/],
   ['budget token', () => ({ image: dockerfile(), maxImageSize: Size.mebibytes(Lazy.number({ produce: () => 1 })) }), /maxImageSize is an unresolved token/],
   ['memory under 128 MB', () => ({ image: dockerfile(), memorySize: 64 }), /memorySize 64 MB is outside Lambda's range\. Use a whole number of MB from 128 to 10240/],
   ['memory over 10240 MB', () => ({ image: dockerfile(), memorySize: 10241 }), /memorySize 10241 MB is outside/],

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Command } from 'commander';
 import { ImageSubject, SubjectKind, DeprecatedLambdaBaseImageRule, PlatformMismatchRule } from '../lib/checks';
 import { configureDockerfileCommand } from '../lib/cli/commands/dockerfile';
@@ -6,7 +6,8 @@ import { LambdaBaseImage } from '../lib/dockerfile';
 import { stageSourceImage } from '../lib/dockerfile/stage-source';
 import { platformForName } from '../lib/image/platform';
 import {
-  AWS_BASE_IMAGES, LAMBDA_ARCHITECTURES, RUNTIME_DEPRECATIONS, isDeprecatedOn, normalizePlatform, replacementAdvice, runtimeDeprecation,
+  AWS_BASE_IMAGES, IMAGE_DIGEST, LAMBDA_ARCHITECTURES, RUNTIME_DEPRECATIONS, awsBaseImageRepository, dockerPlatform, isDeprecatedOn,
+  normalizePlatform, replacementAdvice, runtimeDeprecation,
 } from '../lib/lambda-facts';
 import { sourceDir } from './dockerfile/support';
 
@@ -83,3 +84,25 @@ test('architecture names and their aliases map to one platform, for the construc
   expect(new PlatformMismatchRule().check(wrong)).toHaveLength(1);
 });
 
+
+test('a Lambda architecture has one Docker platform; none named is Lambda\'s default, x86_64', () => {
+  for (const a of LAMBDA_ARCHITECTURES) expect(dockerPlatform(a.name)).toBe(a.platform);
+  expect(dockerPlatform(lambda.Architecture.ARM_64.name)).toBe('linux/arm64');
+  expect(dockerPlatform(lambda.Architecture.X86_64.name)).toBe('linux/amd64');
+  expect(dockerPlatform('arm64')).toBe('linux/arm64');
+  expect(dockerPlatform()).toBe('linux/amd64');
+  expect(dockerPlatform(undefined)).toBe('linux/amd64');
+});
+
+test('digests and AWS base image names are recognised by one pattern each', () => {
+  expect(IMAGE_DIGEST.test(`sha256:${'a'.repeat(64)}`)).toBe(true);
+  expect(IMAGE_DIGEST.test(`sha256:${'A'.repeat(64)}`)).toBe(false);
+  expect(IMAGE_DIGEST.test(`sha256:${'a'.repeat(63)}`)).toBe(false);
+  expect(awsBaseImageRepository('public.ecr.aws/lambda/python')).toBe('python');
+  expect(awsBaseImageRepository('Public.ECR.aws/lambda/nodejs')).toBe('nodejs');
+  expect(awsBaseImageRepository('amazon/aws-lambda-java')).toBe('java');
+  expect(awsBaseImageRepository('docker.io/amazon/aws-lambda-provided')).toBe('provided');
+  expect(awsBaseImageRepository('public.ecr.aws/lambda/python/extra')).toBeUndefined();
+  expect(awsBaseImageRepository('python')).toBeUndefined();
+  expect(awsBaseImageRepository('example.com/amazon/aws-lambda-python')).toBeUndefined();
+});

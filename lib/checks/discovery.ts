@@ -10,6 +10,7 @@ import { IConstruct } from 'constructs';
 import { readDockerignore } from './size-estimate';
 import { ImageSubject, SubjectKind } from './subject';
 import { imageFactsOf, isPushRestricted } from '../image/image-facts';
+import { DEFAULT_ARCHITECTURE } from '../lambda-facts';
 
 export interface DiscoveryOptions {
   readonly defaultMaxImageSizeBytes?: number;
@@ -59,7 +60,7 @@ export class SubjectDiscovery {
     const asset = facts.imageAsset ?? this.assetOf(owner, imageUri);
     const info = asset ? assetInfo(asset) : undefined;
     const architectures = Array.isArray(cfn.architectures) ? cfn.architectures : undefined;
-    const architecture = architectures?.[0] ?? 'x86_64';
+    const architecture = architectures?.[0] ?? DEFAULT_ARCHITECTURE;
     const imageConfig = cfn.imageConfig as CfnFunction.ImageConfigProperty | undefined;
     const command = Array.isArray(imageConfig?.command) ? imageConfig!.command : undefined;
     const repository = imageUri ? repositoryReferencedBy(imageUri) : undefined;

@@ -1,6 +1,6 @@
 // Shared by the size rules (CCF010, CCF011): the size to judge — measured when an image was built and measured,
 // else the static lower bound — and, for a measured image, its largest layers with their Dockerfile lines.
-import { formatMegabytes } from './size-estimate';
+import { formatSize } from '../size-format';
 import { ImageSubject } from './subject';
 import { describeLayer, largestLayers } from '../measure/measurement';
 
@@ -17,7 +17,7 @@ export function sizeOf(subject: ImageSubject): SubjectSize | undefined {
   const measurement = subject._measurement();
   if (measurement) {
     const layers = largestLayers(measurement, 5)
-      .map(layer => `${formatMegabytes(layer.sizeBytes)} ${describeLayer(layer, subject.dockerfilePath ?? 'Dockerfile')}`);
+      .map(layer => `${formatSize(layer.sizeBytes)} ${describeLayer(layer, subject.dockerfilePath ?? 'Dockerfile')}`);
     return { bytes: measurement.sizeBytes, label: 'measured', layersText: layers.length > 0 ? `; largest layers: ${layers.join(', ')}` : '' };
   }
   if (subject.measuredSizeBytes !== undefined) return { bytes: subject.measuredSizeBytes, label: 'measured', layersText: '' };

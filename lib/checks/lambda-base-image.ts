@@ -1,5 +1,5 @@
 // Internal: recognises AWS Lambda base images in FROM; which runtimes AWS deprecated lives in lib/lambda-facts.ts.
-import { isDeprecatedOn, replacementAdvice, runtimeDeprecation } from '../lambda-facts';
+import { awsBaseImageRepository, isDeprecatedOn, replacementAdvice, runtimeDeprecation } from '../lambda-facts';
 
 /** An AWS Lambda base image reference: `public.ecr.aws/lambda/<runtime>:<tag>`. */
 export interface LambdaBaseImageRef {
@@ -7,12 +7,10 @@ export interface LambdaBaseImageRef {
   readonly tag?: string;
 }
 
-const LAMBDA_IMAGE = /^(?:public\.ecr\.aws\/lambda\/|(?:docker\.io\/)?amazon\/aws-lambda-)([a-z]+)$/;
-
 /** The Lambda base image named by a FROM image reference, if it is one. */
 export function lambdaBaseImage(image: { readonly name: string; readonly tag?: string } | undefined): LambdaBaseImageRef | undefined {
-  const match = image ? LAMBDA_IMAGE.exec(image.name.toLowerCase()) : null;
-  return match ? { runtime: match[1], tag: image!.tag } : undefined;
+  const runtime = image ? awsBaseImageRepository(image.name) : undefined;
+  return runtime ? { runtime, tag: image!.tag } : undefined;
 }
 
 /** A Lambda runtime AWS has deprecated, with the base image tags that carry it (a view of lib/lambda-facts.ts). */

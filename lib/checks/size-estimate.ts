@@ -107,9 +107,3 @@ function walk(root: string): ContextFile[] {
   }
   return files;
 }
-
-/** `123456789` → `117 MB`; small values keep one decimal so a lower bound never reads as 0. */
-export function formatMegabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return mb >= 10 ? `${Math.floor(mb)} MB` : `${(Math.floor(mb * 10) / 10).toFixed(1)} MB`;
-}

@@ -1,4 +1,4 @@
-import { AWS_BASE_IMAGES, AWS_BASE_IMAGE_REGISTRY, isDeprecatedOn, runtimeDeprecation } from '../lambda-facts';
+import { AWS_BASE_IMAGES, AWS_BASE_IMAGE_REGISTRY, IMAGE_DIGEST, isDeprecatedOn, runtimeDeprecation } from '../lambda-facts';
 
 /**
  * The language family of a Lambda base image: decides how dependencies are installed,
@@ -85,8 +85,6 @@ interface BaseImageSpec {
   readonly deprecationDate?: string;
 }
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-
 /**
  * A base image for `ContainerImage.fromSource`: AWS Lambda's base images with pinned tags
  * (never `latest`), or any other image with `LambdaBaseImage.custom()`.
@@ -139,7 +137,7 @@ export class LambdaBaseImage {
     if (tag === 'latest') {
       throw new Error(`custom base image "${image}" uses the mutable tag "latest". Pin a version tag or a digest.`);
     }
-    if (pinnedDigest !== undefined && !DIGEST.test(pinnedDigest)) {
+    if (pinnedDigest !== undefined && !IMAGE_DIGEST.test(pinnedDigest)) {
       throw new Error(`custom base image "${image}": digest "${pinnedDigest}" is not of the form sha256:<64 hex digits>.`);
     }
     const taskRoot = options.taskRoot ?? '/var/task';
@@ -222,7 +220,7 @@ export class LambdaBaseImage {
    * @param digest `sha256:` followed by 64 hex digits (from `docker buildx imagetools inspect`)
    */
   public withDigest(digest: string): LambdaBaseImage {
-    if (!DIGEST.test(digest)) {
+    if (!IMAGE_DIGEST.test(digest)) {
       throw new Error(`base image ${this.image}: digest "${digest}" is not of the form sha256:<64 hex digits>.`);
     }
     return new LambdaBaseImage({ ...this.spec, digest });

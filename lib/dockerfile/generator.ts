@@ -1,3 +1,4 @@
+import { IMAGE_DIGEST } from '../lambda-facts';
 import { BaseImageFamily } from './base-image';
 import { renderDockerignore } from './dockerignore';
 import { InstallTool } from './project';
@@ -108,7 +109,7 @@ function validateSpec(spec: GeneratorSpec): void {
       throw new Error(`buildImage is only used for Java, Go and Rust builds; this ${spec.base.runtimeName} function builds on its base. `
         + 'Remove buildImage (use systemPackages for build tools).');
     }
-    if (!/:[^/:@]+$|@sha256:[0-9a-f]{64}$/.test(spec.buildImage) || /:latest$/.test(spec.buildImage)) {
+    if (!isPinnedReference(spec.buildImage)) {
       throw new Error(`buildImage "${spec.buildImage}" must be pinned to a version tag or a digest (not latest), like the base.`);
     }
   }
@@ -145,4 +146,12 @@ function validateSpec(spec: GeneratorSpec): void {
     }
   }
   if (!/^[^\s"]+$/.test(spec.handler)) throw new Error(`handler "${spec.handler}" must not contain spaces or quotes.`);
+}
+
+/** A reference with a version tag (not `latest`) or a digest: `golang:1.23`, `maven@sha256:…`. */
+function isPinnedReference(reference: string): boolean {
+  const at = reference.lastIndexOf('@');
+  if (at >= 0) return IMAGE_DIGEST.test(reference.slice(at + 1));
+  const tag = /:([^/:@]+)$/.exec(reference)?.[1];
+  return tag !== undefined && tag !== 'latest';
 }

@@ -5,6 +5,7 @@ import { SourceImageOptions } from '../dockerfile/options';
 import { StagedSourceImage, stageSourceImage } from '../dockerfile/stage-source';
 import { invalidInput, requireResolved } from '../errors';
 import { checkEcrTag } from './ecr-tag';
+import { IMAGE_DIGEST } from '../lambda-facts';
 
 /**
  * Options for {@link ContainerImage.fromDockerfile}: what `DockerImageAssetOptions` and
@@ -145,8 +146,6 @@ export interface ContainerImageConfig {
   /** WORKDIR override. @default - the image's */
   readonly workingDirectory?: string;
 }
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * The image a {@link ContainerFunction} runs: built from a Dockerfile, or an existing ECR image.
@@ -294,7 +293,7 @@ class EcrImage extends ContainerImage {
       throw invalidInput(constructPath, 'fromEcr tagOrDigest is an unresolved token', 'Pass a literal tag or digest.');
     }
     if (value.startsWith('sha256:')) {
-      if (!DIGEST.test(value)) {
+      if (!IMAGE_DIGEST.test(value)) {
         throw invalidInput(constructPath, `digest '${value}' is not valid`, "A digest is 'sha256:' followed by 64 lowercase hex characters (see docker inspect or the ECR console).");
       }
     } else if (value.includes(':') || value.includes('@')) {

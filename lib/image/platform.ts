@@ -1,5 +1,5 @@
 import { aws_ecr_assets as ecr_assets, aws_lambda as lambda } from 'aws-cdk-lib';
-import { LAMBDA_ARCHITECTURES, lambdaArchitecture } from '../lambda-facts';
+import { DEFAULT_ARCHITECTURE, LAMBDA_ARCHITECTURES, lambdaArchitecture } from '../lambda-facts';
 
 /** The Docker platform and copy architecture that match a function's architecture. */
 export interface ArchitecturePlatform {
@@ -15,7 +15,6 @@ const PLATFORMS = new Map(LAMBDA_ARCHITECTURES.map(a => [a.name, {
   platformName: a.platform,
   imageArch: a.imageArch,
 } as ArchitecturePlatform]));
-const AMD64 = PLATFORMS.get(lambda.Architecture.X86_64.name)!;
 
 /** The platform for a Lambda architecture name (`x86_64`, `arm64`, or an alias such as `aarch64`, any case); undefined for others. */
 export function platformForName(architecture: string): ArchitecturePlatform | undefined {
@@ -28,5 +27,5 @@ export function platformForName(architecture: string): ArchitecturePlatform | un
  * does not run are refused earlier (validateFunctionOptions), so the fallback is never reached from a ContainerFunction.
  */
 export function platformFor(architecture: lambda.Architecture): ArchitecturePlatform {
-  return platformForName(architecture.name) ?? AMD64;
+  return platformForName(architecture.name) ?? platformForName(DEFAULT_ARCHITECTURE)!;
 }

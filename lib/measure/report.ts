@@ -4,6 +4,7 @@
 // `cdk-container-function measure`.
 import * as fs from 'fs';
 import * as path from 'path';
+import { formatSize } from '../size-format';
 import { describeLayer, ImageMeasurement, largestLayers, MeasuredLayer } from './measurement';
 
 export const REPORT_FILE = 'container-images.json';
@@ -130,22 +131,4 @@ export function textTable(report: ImageReport): string {
   const rows = [HEADER, ...reportRows(report)];
   const widths = HEADER.map((_, c) => Math.max(...rows.map(r => r[c].length)));
   return rows.map(r => r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join('  ').trimEnd()).join('\n') + '\n';
-}
-
-/** `123456789` → `117.7 MB` (binary units, as CDK's Size.mebibytes). */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
-/** `500MB`, `1.5 GB`, `512MiB`, `1000000` (bytes) → bytes; binary units, as formatSize. */
-export function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?\s*$/i.exec(text);
-  if (!m) throw new Error(`'${text}' is not a size. Write it like 500MB, 1.5GB or 1048576 (bytes).`);
-  const unit = (m[2] ?? 'b').toLowerCase()[0];
-  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-  return Math.round(Number(m[1]) * factor);
 }

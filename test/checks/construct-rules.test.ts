@@ -183,14 +183,14 @@ const CASES: RuleCases[] = [
       {
         name: 'over defaultMaxImageSize',
         path: '/Stack/Fn',
-        mentions: 'image estimated ≥ 3.0 MB is over its budget of 1.0 MB',
+        mentions: 'image estimated ≥ 3 MiB is over its budget of 1 MiB',
         props: { defaultMaxImageSize: Size.mebibytes(1) },
         build: s => ecrFunction(s, lambda.DockerImageCode.fromImageAsset(functionDir({ 'data.bin': 'x'.repeat(3 * 1024 * 1024) }, GOOD_DOCKERFILE + 'COPY . /opt/\n'))),
       },
       {
         name: 'over the maxImageSize of recorded facts',
         path: '/Stack/Fn',
-        mentions: 'estimated ≥ 2.0 MB is over its budget of 1.0 MB',
+        mentions: 'estimated ≥ 2 MiB is over its budget of 1 MiB',
         build: s => {
           const dir = functionDir({ 'model/weights.bin': 2 * 1024 * 1024 }, GOOD_DOCKERFILE + 'COPY model/ /opt/model/\n');
           const fn = ecrFunction(s, lambda.DockerImageCode.fromEcr(ecr.Repository.fromRepositoryName(s, 'R', 'lib'), { tagOrDigest: 'git-1' }));
@@ -210,7 +210,7 @@ const CASES: RuleCases[] = [
       {
         name: 'context over 10 GB (facts, unstaged context)',
         path: '/Stack/Fn',
-        mentions: "estimated ≥ 11264 MB is over Lambda's 10 GB limit",
+        mentions: "estimated ≥ 11 GiB is over Lambda's 10 GiB limit",
         build: s => {
           const dir = functionDir({ 'data/huge.bin': 11 * 1024 * 1024 * 1024 }, GOOD_DOCKERFILE + 'COPY data /opt/data\n');
           const fn = ecrFunction(s, lambda.DockerImageCode.fromEcr(ecr.Repository.fromRepositoryName(s, 'R', 'lib'), { tagOrDigest: 'git-1' }));

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { tempDir } from './helpers';
 import { ImageSizeBudgetRule, ImageSubject, SubjectKind } from '../../lib/checks';
 import { ParsedDockerfile } from '../../lib/checks/dockerfile-model';
-import { formatMegabytes, readDockerignore, SizeEstimator } from '../../lib/checks/size-estimate';
+import { readDockerignore, SizeEstimator } from '../../lib/checks/size-estimate';
 
 const KB = 1024;
 const context = () => tempDir({
@@ -57,15 +57,6 @@ describe('SizeEstimator', () => {
   });
 });
 
-test.each([
-  [0, '0.0 MB'],
-  [300 * KB, '0.2 MB'],
-  [3 * KB * KB, '3.0 MB'],
-  [11 * KB * KB * KB, '11264 MB'],
-])('formatMegabytes(%d) = %s', (bytes, text) => {
-  expect(formatMegabytes(bytes)).toBe(text);
-});
-
 test('a measured size is preferred and reported as measured', () => {
   const subject = new ImageSubject({
     kind: SubjectKind.FUNCTION,
@@ -75,5 +66,5 @@ test('a measured size is preferred and reported as measured', () => {
     dockerfileText: 'FROM x\nCOPY . /\n',
     contextDirectory: context(),
   });
-  expect(new ImageSizeBudgetRule().check(subject).map(f => f.message)).toEqual(['image measured 150 MB is over its budget of 100 MB']);
+  expect(new ImageSizeBudgetRule().check(subject).map(f => f.message)).toEqual(['image measured 150 MiB is over its budget of 100 MiB']);
 });

@@ -151,8 +151,8 @@ describeWithDocker('measured image sizes', () => {
   test('CCF010 says "measured" and names the five largest layers; only measurement sees a RUN step\'s bytes', () => {
     const runWrites = messages(first, 'Main/RunWrites', 'CCF010');
     expect(runWrites).toHaveLength(1);
-    expect(runWrites[0].text).toMatch(/image measured 161 MB is over its budget of 150 MB; largest layers: 111 MB \(base image layer\) \(base image\), 50 MB RUN head -c 52428800 \/dev\/zero > \/opt\/model.bin \(.*Dockerfile:2\)/);
-    expect(messages(first, 'Small/LargeContext', 'CCF010')[0].text).toMatch(/image measured 141 MB is over its budget of 20 MB; largest layers: .*30 MB COPY data.bin \/var\/task\/ \(.*Dockerfile:2\)/);
+    expect(runWrites[0].text).toMatch(/image measured 161\.3 MiB is over its budget of 150 MiB; largest layers: 111(\.\d)? MiB \(base image layer\) \(base image\), 50 MiB RUN head -c 52428800 \/dev\/zero > \/opt\/model.bin \(.*Dockerfile:2\)/);
+    expect(messages(first, 'Small/LargeContext', 'CCF010')[0].text).toMatch(/image measured 141(\.\d)? MiB is over its budget of 20 MiB; largest layers: .*30 MiB COPY data.bin \/var\/task\/ \(.*Dockerfile:2\)/);
     expect(messages(first, 'Main/UnderBudget', 'CCF010')).toEqual([]);
     expect(messages(first, 'Main/DeletesLater', 'CCF010')).toEqual([]);
   });
@@ -174,8 +174,8 @@ describeWithDocker('measured image sizes', () => {
     expect(imageOf(report, 'Small/LargeContext')).toEqual(expect.objectContaining({ budgetBytes: 20 * MiB, estimatedBytes: 30 * MiB }));
     const markdown = fs.readFileSync(path.join(outdir, MARKDOWN_FILE), 'utf8');
     expect(markdown).toContain('| Function | Image | Size | Budget | % of budget | Own | Reclaimable | Biggest layer |');
-    expect(markdown).toMatch(/\| Main\/RunWrites \| [0-9a-f]{12} \| 161\.3 MB \| 150\.0 MB \| 108% ❌ \| 50\.0 MB \| 0 B \| 50\.0 MB RUN head -c 52428800/);
-    expect(markdown).toMatch(/\| Main\/DeletesLater \| .* \| 20\.0 MB \| /);
+    expect(markdown).toMatch(/\| Main\/RunWrites \| [0-9a-f]{12} \| 161\.3 MiB \| 150 MiB \| 108% ❌ \| 50 MiB \| 0 B \| 50 MiB RUN head -c 52428800/);
+    expect(markdown).toMatch(/\| Main\/DeletesLater \| .* \| 20 MiB \| /);
   });
 
   test('a second measured synth is served from the cache: not one engine call', () => {
@@ -198,7 +198,7 @@ describeWithDocker('measured image sizes', () => {
     const plain = synth(path.join(work, 'cdk.out.plain'), { measure: false });
     expect(engineCalls()).toEqual([]);
     expect(messages(plain, 'Main/RunWrites', 'CCF010')).toEqual([]);
-    expect(messages(plain, 'Small/LargeContext', 'CCF010')[0].text).toContain('image estimated ≥ 30 MB is over its budget of 20 MB');
+    expect(messages(plain, 'Small/LargeContext', 'CCF010')[0].text).toContain('image estimated ≥ 30 MiB is over its budget of 20 MiB');
     expect(readReport(path.join(work, 'cdk.out.plain')).images.every(i => i.status === 'estimated')).toBe(true);
   });
 
@@ -230,9 +230,9 @@ describeWithDocker('measured image sizes', () => {
       resetCalls();
       expect(await runMeasure({ app: path.join(work, 'cdk.out.plain') })).toBe(1);
       expect(engineCalls().filter(c => c.startsWith('build'))).toEqual([]); // every image is cached
-      expect(stdout).toMatch(/Main\/RunWrites\s+[0-9a-f]{12}\s+161\.3 MB\s+150\.0 MB\s+108% ❌\s+50\.0 MB\s+0 B\s+50\.0 MB RUN head -c 52428800 \/dev\/zero > \/opt\/model.bin \(Dockerfile:2\)/);
+      expect(stdout).toMatch(/Main\/RunWrites\s+[0-9a-f]{12}\s+161\.3 MiB\s+150 MiB\s+108% ❌\s+50 MiB\s+0 B\s+50 MiB RUN head -c 52428800 \/dev\/zero > \/opt\/model.bin \(Dockerfile:2\)/);
       expect(stderr).toContain('Main/RunWrites: cached');
-      expect(stderr).toContain('❌ Main/RunWrites: 161.3 MB is over the budget of 150.0 MB');
+      expect(stderr).toContain('❌ Main/RunWrites: 161.3 MiB is over the budget of 150 MiB');
     });
 
     test('exit 0 within budget; --function and --stack select; --json prints the report', async () => {
@@ -255,7 +255,7 @@ describeWithDocker('measured image sizes', () => {
       expect(stderr).toContain('about-to-fail');
       expect(stderr).toMatch(/exit code: 3/);
       expect(stdout).toMatch(/Main\/Fn0\s+[0-9a-f]{12}\s+build failed/);
-      expect(stdout).toMatch(/Main\/Fn1\s+[0-9a-f]{12}\s+111\.\d MB/); // the other image is still measured
+      expect(stdout).toMatch(/Main\/Fn1\s+[0-9a-f]{12}\s+111(\.\d)? MiB/); // the other image is still measured
     });
 
     test('the build arg, build secret and target come from the asset manifest, as cdk deploy passes them', async () => {

@@ -59,8 +59,8 @@ describe('without a Docker engine', () => {
       /^cdk-container-function: image sizes not measured: no Docker engine answers \(.*no-such-docker.*\)\. The static size estimates apply\. Start Docker, or set CDK_DOCKER to a working client, to measure\.$/)]);
     const ccf010 = assembly.getStackByName('S').messages.filter(m => String(m.entry.data).startsWith('CCF010'));
     expect(ccf010.map(m => String(m.entry.data))).toEqual([
-      expect.stringContaining('image estimated ≥ 2.0 MB is over its budget of 1.0 MB'),
-      expect.stringContaining('image estimated ≥ 2.0 MB is over its budget of 1.0 MB'),
+      expect.stringContaining('image estimated ≥ 2 MiB is over its budget of 1 MiB'),
+      expect.stringContaining('image estimated ≥ 2 MiB is over its budget of 1 MiB'),
     ]);
     const report = JSON.parse(fs.readFileSync(path.join(work, 'cdk.out', REPORT_FILE), 'utf8')) as ImageReport;
     expect(report.images.map(i => [i.functions, i.status, i.estimatedBytes, i.budgetBytes])).toEqual([
@@ -97,6 +97,6 @@ describe('without a Docker engine', () => {
 
   test('measure: an unreadable --budget is a usage error (exit 2) naming the value', async () => {
     expect(await runMeasure({ app: path.join(work, 'cdk.out'), budget: 'big' })).toBe(2);
-    expect(stderr).toContain("❌ --budget: 'big' is not a size. Write it like 500MB, 1.5GB or 1048576 (bytes).");
+    expect(stderr).toContain("❌ --budget: 'big' is not a size. Write it like 500MiB, 1.5GiB or 1048576 (bytes).");
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { largestLayers, MeasuredLayer } from '../../lib/measure/measurement';
-import { formatSize, ImageReport, markdownTable, overBudget, parseSize, reportEntry, textTable } from '../../lib/measure/report';
+import { ImageReport, markdownTable, overBudget, reportEntry, textTable } from '../../lib/measure/report';
+import { formatSize, parseSize } from '../../lib/size-format';
 
 const MiB = 1024 * 1024;
 const layer = (sizeBytes: number, instruction: string, line?: number, base = false): MeasuredLayer =>
@@ -12,7 +13,7 @@ describe('sizes', () => {
   });
 
   test('an unreadable size names itself and the accepted forms', () => {
-    expect(() => parseSize('lots')).toThrow("'lots' is not a size. Write it like 500MB, 1.5GB or 1048576 (bytes).");
+    expect(() => parseSize('lots')).toThrow("'lots' is not a size. Write it like 500MiB, 1.5GiB or 1048576 (bytes).");
   });
 
   test('parseSize reads back what formatSize writes, to within its rounding', () => {
@@ -63,8 +64,8 @@ describe('the report', () => {
       '',
       '| Function | Image | Size | Budget | % of budget | Own | Reclaimable | Biggest layer |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
-      '| App/Fn | aaaaaaaaaaaa | 150.0 MB | 100.0 MB | 150% ❌ | 50.0 MB | 20.0 MB | 30.0 MB RUN pip install \\| tee log (Dockerfile:3) |',
-      '| (no function) | bbbbbbbbbbbb | ≥ 5.0 MB (estimated) | 100.0 MB | 5% | - | - | - |',
+      '| App/Fn | aaaaaaaaaaaa | 150 MiB | 100 MiB | 150% ❌ | 50 MiB | 20 MiB | 30 MiB RUN pip install \\| tee log (Dockerfile:3) |',
+      '| (no function) | bbbbbbbbbbbb | ≥ 5 MiB (estimated) | 100 MiB | 5% | - | - | - |',
       '',
     ].join('\n'));
   });
@@ -72,6 +73,6 @@ describe('the report', () => {
   test('text table: aligned columns', () => {
     const lines = textTable(report).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0].indexOf('Size')).toBe(lines[1].indexOf('150.0 MB'));
+    expect(lines[0].indexOf('Size')).toBe(lines[1].indexOf('150 MiB'));
   });
 });

@@ -1,5 +1,4 @@
-import { platformForName } from '../../image/platform';
-import { normalizePlatform } from '../../lambda-facts';
+import { lambdaArchitecture, normalizePlatform } from '../../lambda-facts';
 import { lineOf } from '../dockerfile-model';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject, SubjectKind } from '../subject';
@@ -12,7 +11,7 @@ export class PlatformMismatchRule implements IImageRule {
 
   public check(subject: ImageSubject): RuleFinding[] {
     if (subject.kind !== SubjectKind.FUNCTION || !subject.architecture) return [];
-    const expected = platformForName(subject.architecture)?.platformName;
+    const expected = lambdaArchitecture(subject.architecture)?.platform; // one Lambda does not run is not judged
     if (!expected) return [];
     const findings: RuleFinding[] = [];
     const fix = `build for ${expected} (platform: Platform.${expected === 'linux/arm64' ? 'LINUX_ARM64' : 'LINUX_AMD64'}) or change the function architecture`;

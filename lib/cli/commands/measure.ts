@@ -11,7 +11,8 @@ import { listImageAssets, listImageFunctions, openAssembly } from '../../assembl
 import { resolveAssembly } from '../../assembly/resolve-app';
 import { MeasurementCache, measurementCacheDirectory } from '../../measure/cache';
 import { AssetMeasurement, dockerfileNameOf, measureAsset } from '../../measure/measure-asset';
-import { formatSize, ImageReport, overBudget, parseSize, REPORT_FILE, reportEntry, textTable } from '../../measure/report';
+import { ImageReport, overBudget, REPORT_FILE, reportEntry, textTable } from '../../measure/report';
+import { formatSize, parseSize } from '../../size-format';
 
 export interface MeasureOptions {
   readonly app?: string;
@@ -34,7 +35,7 @@ export function configureMeasureCommand(command: Command): Command {
     .option('-o, --output <dir>', 'where an app command writes the cloud assembly (default: "output" of cdk.json, else cdk.out)')
     .option('-c, --context <key=value...>', 'context for the app command, as cdk synth -c')
     .option('-j, --json', 'print the report as JSON (the shape of container-images.json) instead of a table')
-    .option('--budget <size>', 'size budget of every image, e.g. 500MB or 1.5GB (binary units); '
+    .option('--budget <size>', 'size budget of every image, e.g. 500MiB or 1.5GiB (binary units, also when written MB or GB); '
       + `default: each function's budget from ${REPORT_FILE} in the assembly (maxImageSize, defaultMaxImageSize)`)
     .option('--stack <name...>', 'only these stacks (name or artifact id; * matches any characters)')
     .option('--function <path...>', 'only these functions (construct path, e.g. MyStack/Handler; a path also selects the functions below it)')
