@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Annotations, Duration, Size, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { futurePath, invalidInput } from './errors';
+import { ensureFunctionLogGroup, validateLogGroupOptions } from './function-log-group';
 import { ContainerImage } from './image/container-image';
 import { deliverImage } from './image/image-delivery';
 import { recordImageFacts } from './image/image-facts';
@@ -69,11 +70,12 @@ export class ContainerFunction extends lambda.DockerImageFunction {
       throw invalidInput(constructPath, 'image is required', "Pass image: ContainerImage.fromDockerfile('dir'), fromSource() or fromEcr().");
     }
     validateFunctionOptions(constructPath, props);
+    validateLogGroupOptions(constructPath, props);
     const plan = planImage(scope, constructPath, props);
     const lazyImage: LazyImage = { cmd: plan.config.cmd, entrypoint: plan.config.entrypoint, workingDirectory: plan.config.workingDirectory };
 
-    // logRetention is applied to the function's own log group, not through CDK's LogRetention resource.
-    const { logRetention, ...functionOptions } = props;
+    // Log options are applied to the function's one log group (lib/function-log-group.ts), not through CDK's LogRetention resource.
+    const { logRetention, logRemovalPolicy, ...functionOptions } = props;
     super(scope, id, {
       ...functionOptions,
       architecture: plan.architecture,
@@ -83,9 +85,7 @@ export class ContainerFunction extends lambda.DockerImageFunction {
     });
 
     if (!props.logGroup) {
-      this.ownLogGroup = new logs.LogGroup(this, 'LogGroup', { retention: logRetention ?? logs.RetentionDays.ONE_MONTH });
-      const cfn = this.node.defaultChild as lambda.CfnFunction;
-      cfn.loggingConfig = { ...(cfn.loggingConfig as object), logGroup: this.ownLogGroup.logGroupName };
+      this.ownLogGroup = ensureFunctionLogGroup(this, { retention: logRetention, removalPolicy: logRemovalPolicy });
     }
     for (const warning of plan.config.warnings ?? []) {
       Annotations.of(this).addWarningV2(warning.id, warning.message);

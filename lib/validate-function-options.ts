@@ -31,9 +31,6 @@ export function validateFunctionOptions(path: string, props: lambda.FunctionOpti
       throw invalidInput(path, `timeout ${timeout.toHumanString()} is under 1 second`, 'Use at least Duration.seconds(1).');
     }
   }
-  if (props.logGroup && props.logRetention !== undefined) {
-    throw invalidInput(path, 'logRetention applies to the log group the function creates, but logGroup was given', 'Set the retention on your log group, or drop logGroup.');
-  }
   const budget = props.maxImageSize;
   if (budget) {
     if (budget.isUnresolved()) {

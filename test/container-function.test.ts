@@ -99,7 +99,9 @@ describe('options', () => {
     const stack = new Stack(app, 'S');
     const logGroup = new logs.LogGroup(stack, 'Mine');
     const fn = new ContainerFunction(stack, 'Fn', { image: ContainerImage.fromDockerfile(repo.path('fn')), logGroup });
-    Template.fromStack(stack).resourceCountIs('AWS::Logs::LogGroup', 1);
+    // Yours, and the image copier's; none under the function.
+    Template.fromStack(stack).resourceCountIs('AWS::Logs::LogGroup', 2);
+    expect(fn.node.findAll().filter(c => c instanceof logs.CfnLogGroup)).toEqual([]);
     expect(fn.logGroup).toBe(logGroup);
   });
 

@@ -1,7 +1,8 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App, Aspects, Stack, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContainerFunction, ContainerImageChecks, IImageRule, ImageSubject, RuleLevel, SubjectKind } from '../lib';
+import { cdkInitFlags } from './support/feature-flags';
 import { withoutCiShaVariables } from './support/git-repo';
 import { CsvProcessorStack } from '../examples/csv-processor/stack';
 import { HelloArm64Stack } from '../examples/hello-arm64/stack';
@@ -20,6 +21,24 @@ const examples: Array<[string, (app: App) => Stack]> = [
 ];
 
 describe.each(examples)('example %s', (_name, create) => {
+  test('synthesizes with the flags cdk init writes: every function has exactly one log group, with finite retention', () => {
+    // A user copies an example into an app made by `cdk init`, whose cdk.json turns on useCdkManagedLogGroup and the rest.
+    const app = new App({ context: cdkInitFlags() });
+    const stack = create(app);
+    Aspects.of(app).add(new ContainerImageChecks());
+    const template = Template.fromStack(stack);
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue()).map(e => `${e.id}: ${e.entry.data}`)).toEqual([]);
+    const functions = stack.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
+    expect(functions.some(fn => fn instanceof ContainerFunction)).toBe(true);
+    const logGroups = template.toJSON().Resources;
+    for (const fn of functions) {
+      const own = fn.node.findAll().filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup);
+      expect({ fn: fn.node.path, count: own.length }).toEqual({ fn: fn.node.path, count: 1 });
+      const days = logGroups[stack.getLogicalId(own[0])].Properties.RetentionInDays;
+      expect({ fn: fn.node.path, days }).toEqual({ fn: fn.node.path, days: expect.any(Number) });
+    }
+  });
+
   test('ContainerImageChecks: every ContainerFunction is examined, with its Dockerfile, and none has a finding above info', () => {
     const app = new App();
     const stack = create(app);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Lazy, Size, Stack, aws_ecr as ecr, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
+import { App, Duration, Lazy, RemovalPolicy, Size, Stack, aws_ecr as ecr, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { ContainerFunction, ContainerFunctionProps, ContainerImage, ImageTag, LambdaBaseImage, SourceBuildSecret } from '../lib';
 import { TempGitRepo, functionFiles, withoutCiShaVariables } from './support/git-repo';
 
@@ -87,6 +87,8 @@ const cases: Case[] = [
   ['missing image', () => ({}), /image is required/],
   ['logRetention with a given logGroup', stack => ({ image: dockerfile(), logGroup: new logs.LogGroup(stack, 'Logs'), logRetention: logs.RetentionDays.ONE_DAY }),
     /logRetention applies to the log group the function creates, but logGroup was given\. Set the retention on your log group/],
+  ['logRemovalPolicy with a given logGroup', stack => ({ image: dockerfile(), logGroup: new logs.LogGroup(stack, 'Logs'), logRemovalPolicy: RemovalPolicy.DESTROY }),
+    /logRemovalPolicy applies to the log group the function creates, but logGroup was given\. Set the removal policy on your log group/],
   // Dockerfiles that are not one.
   ['Dockerfile is a directory', () => ({ image: ContainerImage.fromDockerfile(repo.path('dirdockerfile')) }),
     /dirdockerfile\/Dockerfile is a directory, not a Dockerfile\. Pass the file inside it, e\.g\. \{ file: 'Dockerfile\/Dockerfile' \}/],

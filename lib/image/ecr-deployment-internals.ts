@@ -1,6 +1,5 @@
 import { aws_lambda as lambda } from 'aws-cdk-lib';
 import { ECRDeployment } from 'cdk-ecr-deployment';
-import { IConstruct } from 'constructs';
 
 /**
  * The one place that knows cdk-ecr-deployment's internals, so an upgrade of it breaks here only:
@@ -12,7 +11,7 @@ export function copyFunctionId(memoryMiB: number): string {
 }
 
 /** The function an ECRDeployment runs on. */
-export function copyFunctionOf(copy: ECRDeployment): lambda.IFunction & IConstruct {
+export function copyFunctionOf(copy: ECRDeployment): lambda.Function {
   const singleton = (copy as unknown as { handler: lambda.SingletonFunction }).handler;
   // SingletonFunction forwards to the one real function at the stack's top level.
   return (singleton as unknown as { lambdaFunction: lambda.Function }).lambdaFunction;

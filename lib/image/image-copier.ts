@@ -1,9 +1,10 @@
 import * as crypto from 'crypto';
-import { ArnFormat, CfnResource, Stack, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_iam as iam, aws_lambda as lambda } from 'aws-cdk-lib';
+import { Stack, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_iam as iam, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { DockerImageName, ECRDeployment } from 'cdk-ecr-deployment';
 import { Construct } from 'constructs';
 import { COPIER_ROLE_PATH } from './copier-role-path';
 import { copyFunctionId, copyFunctionOf } from './ecr-deployment-internals';
+import { ensureFunctionLogGroup } from '../function-log-group';
 import { DEFAULT_REPOSITORY_ID } from './image-repository';
 
 /**
@@ -12,6 +13,9 @@ import { DEFAULT_REPOSITORY_ID } from './image-repository';
  * ECRDeployment (512 MiB by default) keeps its own function and role.
  */
 export const COPY_FUNCTION_MEMORY_MIB = 1792;
+
+/** How long the copy function's logs (one entry per image copied at deploy) are kept. */
+export const COPY_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 /**
  * One per stack: the role cdk-ecr-deployment's copy function runs as, and one copy per distinct
@@ -77,26 +81,23 @@ export class ImageCopier extends Construct {
     destination.grantPullPush(this.role);
   }
 
-  /** The copy function may write its own log group only (not every `/aws/lambda/*`). */
+  /**
+   * The copy function logs to one log group of its own, with finite retention (cdk-ecr-deployment makes
+   * none, and Lambda would create `/aws/lambda/<name>` that never expires), and may write only there.
+   */
   private logsPolicyFor(copy: ECRDeployment): iam.Policy {
     if (!this.logsPolicy) {
-      const fn = copyFunctionOf(copy);
-      // A separate policy: the function depends on its role's default policy, and this one names the function.
+      const logGroup = ensureFunctionLogGroup(copyFunctionOf(copy), { retention: COPY_LOG_RETENTION });
+      // A separate policy: the function depends on its role's default policy, and under useCdkManagedLogGroup the log
+      // group is named after the function. The copies depend on this policy, so they run once the log group exists.
       this.logsPolicy = new iam.Policy(this, 'CopyLogs', {
         roles: [this.role],
         statements: [new iam.PolicyStatement({
           sid: 'OwnLogGroup',
-          actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/lambda/${fn.functionName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          // The log group's Arn attribute ends with ':*': its streams.
+          resources: [logGroup.logGroupArn],
         })],
-      });
-      // cdk-nag reads this metadata (no dependency on it): the one wildcard is the log streams of our own log group.
-      (this.logsPolicy.node.defaultChild as CfnResource).addMetadata('cdk_nag', {
-        rules_to_suppress: [{
-          id: 'AwsSolutions-IAM5',
-          reason: 'Log streams of the copy function\'s own log group: Lambda names them at run time.',
-          applies_to: [{ regex: '/^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\\/aws\\/lambda\\/<CustomCDKECRDeployment[A-Za-z0-9]+>:\\*$/g' }],
-        }],
       });
     }
     return this.logsPolicy;

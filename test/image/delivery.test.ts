@@ -144,7 +144,7 @@ describe('the default delivery: asset → one copy per image → the stack\'s re
     ]);
   });
 
-  test('the copy function logs only to its own log group, and runs as the copier role with its own memory size', () => {
+  test('the copy function logs only to its own log group, kept one month, and runs as the copier role with its own memory size', () => {
     const [copyFnId, copyFn] = Object.entries(t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'bootstrap' } }))[0] as [string, any];
     expect(copyFn.Properties.MemorySize).toBe(COPY_FUNCTION_MEMORY_MIB);
     expect(copyFn.Properties.Role).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ContainerFunctionImageCopierCopyRole/), 'Arn'] });
@@ -152,9 +152,12 @@ describe('the default delivery: asset → one copy per image → the stack\'s re
     expect(logs.Properties.PolicyDocument.Statement).toEqual([{
       Sid: 'OwnLogGroup',
       Effect: 'Allow',
-      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:/aws/lambda/', { Ref: copyFnId }, ':*']] },
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [copyFn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] },
     }]);
+    const logGroup = t.toJSON().Resources[copyFn.Properties.LoggingConfig.LogGroup.Ref];
+    expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    expect(logGroup.Metadata?.['aws:cdk:path'] ?? copyFnId).toContain(copyFnId.replace(/[0-9A-F]{8}$/, ''));
   });
 
   test('no other policy anywhere grants ECR writes or wildcard logs', () => {
@@ -188,8 +191,8 @@ describe('one copy per distinct image and repository', () => {
     const resources = Template.fromStack(stack).toJSON().Resources;
     const count = Object.keys(resources).length;
     // Per function: role, function, log group. Per stack: repository, copier role + default policy + logs policy,
-    // the copy function. Per image: one copy.
-    expect(count).toBe(100 * 3 + 5 + 1);
+    // the copy function and its log group. Per image: one copy.
+    expect(count).toBe(100 * 3 + 6 + 1);
     expect(count).toBeLessThanOrEqual(500);
   });
 
