@@ -33,6 +33,7 @@ describe('without a Docker engine', () => {
   });
 
   afterEach(() => {
+    jest.restoreAllMocks();
     spy.mockRestore();
     process.env = { ...saved };
     fs.rmSync(work, { recursive: true, force: true });
@@ -93,6 +94,42 @@ describe('without a Docker engine', () => {
       process.exitCode = savedExitCode;
     }
     expect(stderr).toContain('❌ cannot measure: no Docker engine answers');
+  });
+
+  /** Plants a cache record for every image asset of the synthesized app (as another process or user could). */
+  function plant(record: unknown): string[] {
+    const report = JSON.parse(fs.readFileSync(path.join(work, 'cdk.out', REPORT_FILE), 'utf8')) as ImageReport;
+    const cacheDir = path.join(work, 'cache');
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const hashes = report.images.map(i => i.assetHash);
+    for (const hash of hashes) fs.writeFileSync(path.join(cacheDir, `${hash}.json`), JSON.stringify(record));
+    return hashes;
+  }
+
+  test('a planted cache record ({"version":1,"sizeBytes":1000,"layers":[]}) does not pass `measure --budget 1MB`: it is a miss, warned once', async () => {
+    synth({});
+    const hashes = plant({ version: 1, sizeBytes: 1000, layers: [] });
+    // A client whose engine answers `docker version` and fails every build: a miss can only fail, a hit would pass.
+    const client = path.join(work, 'docker-that-cannot-build');
+    fs.writeFileSync(client, '#!/bin/sh\ncat >/dev/null\nif [ "$1" = version ]; then echo 27.0.0; exit 0; fi\necho "no build here: $1" >&2\nexit 1\n', { mode: 0o755 });
+    process.env.CDK_DOCKER = client;
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await runMeasure({ app: path.join(work, 'cdk.out'), budget: '1MB' })).toBe(2);
+    for (const hash of hashes) {
+      expect(stderr.split(`cached measurement ${path.join(work, 'cache', `${hash}.json`)} ignored`).length - 1).toBe(1);
+    }
+    expect(stderr).toContain('the image did not build or could not be measured');
+  }, 60_000);
+
+  test('a planted record with "layers":"x" does not crash a measured synth: the static estimate applies', () => {
+    synth({});
+    plant({ version: 1, imageId: 'sha256:x', sizeBytes: 10, baseBytes: 0, ownBytes: 10, reclaimableBytes: 0, layers: 'x', measuredAt: 'now' });
+    stderr = '';
+    const assembly = synth({ [MEASURE_CONTEXT]: true });
+    expect(stderr).toMatch(/ignored: layers is not a list/);
+    const report = JSON.parse(fs.readFileSync(path.join(work, 'cdk.out', REPORT_FILE), 'utf8')) as ImageReport;
+    expect(report.images.map(i => i.status)).toEqual(['estimated', 'estimated']);
+    expect(assembly.getStackByName('S').messages.some(m => String(m.entry.data).startsWith('CCF010'))).toBe(true);
   });
 
   test('measure: an unreadable --budget is a usage error (exit 2) naming the value', async () => {
