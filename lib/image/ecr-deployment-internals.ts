@@ -1,4 +1,4 @@
-import { aws_lambda as lambda } from 'aws-cdk-lib';
+import { CustomResource, aws_lambda as lambda } from 'aws-cdk-lib';
 import { ECRDeployment } from 'cdk-ecr-deployment';
 
 /**
@@ -15,4 +15,9 @@ export function copyFunctionOf(copy: ECRDeployment): lambda.Function {
   const singleton = (copy as unknown as { handler: lambda.SingletonFunction }).handler;
   // SingletonFunction forwards to the one real function at the stack's top level.
   return (singleton as unknown as { lambdaFunction: lambda.Function }).lambdaFunction;
+}
+
+/** The custom resource that performs the copy (its `Ref` exists once the copy has run). */
+export function copyResourceOf(copy: ECRDeployment): CustomResource {
+  return copy.node.findChild('CustomResource') as CustomResource;
 }

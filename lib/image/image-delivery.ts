@@ -1,4 +1,5 @@
 import { aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_lambda as lambda } from 'aws-cdk-lib';
+import { hotswapDeliveryOn, publishedAsset, tagOnceCopied } from './hotswap-delivery';
 import { sharedImageAsset } from './image-assets';
 import { ImageCopier } from './image-copier';
 import { BuiltImagePlan, EcrImagePlan, ImagePlan } from './image-plan';
@@ -38,8 +39,10 @@ function copyToTag(fn: lambda.Function, asset: ecr_assets.DockerImageAsset, plan
   if (destination instanceof ImageRepository) destination.restrictPushesToCopiers();
   addLambdaPullStatement(destination);
   const copy = ImageCopier.forStack(fn).copy(asset, destination, tag, plan.platform.imageArch);
+  // The copy stays in the template either way, so switching the development delivery off re-creates no copy.
+  if (hotswapDeliveryOn(fn)) return { ...publishedAsset(fn, asset), repository: asset.repository, asset };
   fn.node.defaultChild!.node.addDependency(copy);
-  return { imageUri: destination.repositoryUriForTag(tag), imageTag: tag, repository: destination, asset };
+  return { imageUri: destination.repositoryUriForTag(tagOnceCopied(tag, copy)), imageTag: tag, repository: destination, asset };
 }
 
 /** Points the function at an existing image. */

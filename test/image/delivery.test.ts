@@ -69,10 +69,12 @@ describe('the default delivery: asset → one copy per image → the stack\'s re
     });
   });
 
-  test('the function runs repository:tag and waits for the copy; the copy waits for its role and policies', () => {
+  test('the function runs repository:tag, with the tag read once the copy exists, and waits for the copy; the copy waits for its role and policies', () => {
     const [copyId, copy] = only(t, 'Custom::CDKECRDeployment');
     const [, fnResource] = Object.entries(t.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } }))[0] as [string, any];
-    expect(fnResource.Properties.Code).toEqual({ ImageUri: { 'Fn::Join': ['', repositoryUriParts(idOf(t, 'AWS::ECR::Repository'), fn.imageTag)] } });
+    // Fn::Select [0, [tag, Ref copy]] is the tag to CloudFormation; a hotswap that skipped the copy cannot resolve it.
+    const uriParts = [...repositoryUriParts(idOf(t, 'AWS::ECR::Repository'), fn.imageTag).slice(0, -1), ':', { 'Fn::Select': [0, [fn.imageTag, { Ref: copyId }]] }];
+    expect(fnResource.Properties.Code).toEqual({ ImageUri: { 'Fn::Join': ['', uriParts] } });
     expect(fnResource.DependsOn).toEqual(expect.arrayContaining([copyId]));
     const policies = Object.keys(t.findResources('AWS::IAM::Policy')).filter(id => id.startsWith('ContainerFunctionImageCopier'));
     const role = Object.keys(t.findResources('AWS::IAM::Role')).find(id => id.startsWith('ContainerFunctionImageCopier'))!;

@@ -7,51 +7,13 @@
  * handler uses, between two real local registries (Debian's docker-registry), with the same
  * architecture selection the handler gets (`imageArch` → `--override-arch`). ECR itself is not here.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { describeWithDocker, docker } from './support/docker';
+import { docker } from './support/docker';
+import { describeWithRegistryTools, startRegistry } from './support/registry';
 import { finalImageTag } from '../../lib/image/image-tag';
-
-const TOOLS = ['skopeo', 'docker-registry'];
-const missingTools = TOOLS.filter(tool => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function startRegistry(dir: string): Promise<{ host: string; process: ChildProcess }> {
-  const port = await freePort();
-  const config = path.join(dir, `registry-${port}.yml`);
-  fs.writeFileSync(config, [
-    'version: 0.1',
-    'log: { level: error }',
-    `storage: { filesystem: { rootdirectory: ${path.join(dir, `storage-${port}`)} } }`,
-    `http: { addr: 127.0.0.1:${port} }`,
-    '',
-  ].join('\n'));
-  const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
-  const host = `127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>(resolve => {
-      const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
-      socket.on('error', () => resolve(false));
-    });
-    if (up) return { host, process: child };
-    await new Promise(r => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`docker-registry did not listen on ${host}`);
-}
 
 function skopeo(...args: string[]): string {
   const result = spawnSync('skopeo', args, { encoding: 'utf-8', timeout: 120_000 });
@@ -64,20 +26,6 @@ const rawManifest = (ref: string) => JSON.parse(skopeo('inspect', '--tls-verify=
 /** What cdk-ecr-deployment's handler does with `imageArch: ['amd64']`: copy one architecture's manifest. */
 const copyLikeTheHandler = (from: string, to: string) =>
   skopeo('copy', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', '--override-arch', 'amd64', '--override-os', 'linux', `docker://${from}`, `docker://${to}`);
-
-function describeWithRegistryTools(title: string, fn: () => void): void {
-  if (missingTools.length === 0) {
-    describeWithDocker(title, fn);
-  } else if (process.env.CCF_REQUIRE_DOCKER === '1') {
-    describe(title, () => test('skopeo and docker-registry are installed (CCF_REQUIRE_DOCKER=1)', () => {
-      throw new Error(`missing ${missingTools.join(', ')}: run .ci/setup-registry.sh as root`);
-    }));
-  } else {
-    process.stderr.write(`\nSKIPPED real-registry tests "${title}": ${missingTools.join(' and ')} not installed. `
-      + 'Run .ci/setup-registry.sh (Debian, as root) to enable them.\n');
-    describe.skip(title, fn);
-  }
-}
 
 describeWithRegistryTools('the copy keeps the image digest (skopeo between two local registries)', () => {
   let work: string;
