@@ -20,7 +20,28 @@ export interface RuntimeInvocation {
   readonly traceId?: string;
   /** Base64 JSON, as the Invoke API's X-Amz-Client-Context. */
   readonly clientContext?: string;
+  /**
+   * Receives a streamed response as it arrives (response streaming, see StreamedResponse). Without it, a
+   * streamed response is collected and answered whole, as a buffered one.
+   */
+  readonly onStream?: (s: StreamedResponse) => void;
 }
+
+/**
+ * A response the runtime streams (`Lambda-Runtime-Function-Response-Mode: streaming`, a chunked body, an
+ * error reported in the `Lambda-Runtime-Function-Error-Type`/`-Body` trailers). For Function URLs its
+ * content type is `application/vnd.awslambda.http-integration-response`: a JSON prelude (status, headers,
+ * cookies), 8 NUL bytes, then the body.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html#runtimes-custom-response-streaming
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
+ */
+export interface StreamedResponse {
+  readonly contentType: string;
+  /** The body as the runtime sends it; ends when the function's stream ends. */
+  readonly body: NodeJS.ReadableStream;
+}
+
+const RESPONSE_MODE_HEADER = 'lambda-runtime-function-response-mode';
 
 /** What the runtime answered for one invocation. */
 export type RuntimeOutcome =
@@ -109,6 +130,7 @@ export class RuntimeApiServer {
       if (this.pending && !this.pending.delivered) this.deliver(res); else this.waiting = res;
       return;
     }
+    if (this.streamTo(req, res, url)) return;
     const chunks: Buffer[] = [];
     let bytes = 0;
     req.on('data', (c: Buffer) => {
@@ -119,9 +141,39 @@ export class RuntimeApiServer {
     req.on('end', () => this.answer(req, res, url, Buffer.concat(chunks), bytes));
   }
 
+  /**
+   * A streamed response for the invocation in progress, when its caller takes streams: handed over as it
+   * arrives, and settled when it ends (an error in the trailers makes it an error). Returns false for
+   * everything else, which the buffered path answers.
+   */
+  private streamTo(req: http.IncomingMessage, res: http.ServerResponse, url: string): boolean {
+    const p = this.pending;
+    const m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/response$/.exec(url);
+    if (req.method !== 'POST' || !m || req.headers[RESPONSE_MODE_HEADER] !== 'streaming') return false;
+    if (!p || !p.delivered || !p.invocation.onStream || p.invocation.requestId !== safeDecode(m[1])) return false;
+    this.pending = undefined;
+    p.invocation.onStream({ contentType: String(req.headers['content-type'] ?? 'application/octet-stream'), body: req });
+    const settle = (outcome: RuntimeOutcome) => {
+      if (!res.headersSent) res.writeHead(202, { 'Content-Type': 'application/json' }).end('{"status":"OK"}');
+      p.resolve(outcome);
+    };
+    req.on('end', () => {
+      const trailerType = req.trailers['lambda-runtime-function-error-type'];
+      const trailerBody = req.trailers['lambda-runtime-function-error-body'];
+      if (trailerType) settle({ kind: 'error', errorType: trailerType, body: Buffer.from(trailerBody ?? '', 'base64') });
+      else settle({ kind: 'response', body: Buffer.alloc(0) });
+    });
+    // The runtime went away mid-stream (the container died): the invocation fails as a crash would.
+    req.on('aborted', () => settle({ kind: 'error', errorType: 'Runtime.StreamAborted', body: Buffer.from(JSON.stringify({ errorType: 'Runtime.StreamAborted', errorMessage: 'the runtime stopped streaming before the response ended' })) }));
+    return true;
+  }
+
   private answer(req: http.IncomingMessage, res: http.ServerResponse, url: string, body: Buffer, bytes: number): void {
     const json = (status: number, o: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(o));
-    const errorType = req.headers['lambda-runtime-function-error-type'] as string | undefined;
+    // A streamed response collected whole reports its error in trailers.
+    const streamedError = req.headers[RESPONSE_MODE_HEADER] === 'streaming' ? req.trailers['lambda-runtime-function-error-type'] : undefined;
+    if (streamedError) body = Buffer.from(req.trailers['lambda-runtime-function-error-body'] ?? '', 'base64');
+    const errorType = streamedError ?? req.headers['lambda-runtime-function-error-type'] as string | undefined;
     if (req.method === 'POST' && url === `${PREFIX}/init/error`) {
       this.initFailed({ body, errorType });
       json(202, { status: 'OK' });
@@ -145,6 +197,10 @@ export class RuntimeApiServer {
       return;
     }
     json(202, { status: 'OK' });
-    p.resolve(m[2] === 'response' ? { kind: 'response', body } : { kind: 'error', body, errorType });
+    p.resolve(m[2] === 'response' && !streamedError ? { kind: 'response', body } : { kind: 'error', body, errorType });
   }
+}
+
+function safeDecode(s: string): string {
+  try { return decodeURIComponent(s); } catch { return s; }
 }

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { ContainerExit, ImageInfo, containerExit, execIn, removeContainers, spawnDocker } from '../docker';
 import * as errors from './lambda-errors';
 import { readMemoryPeak } from './memory-peak';
-import { RuntimeApiServer, RuntimeOutcome } from './runtime-api';
+import { RuntimeApiServer, RuntimeInvocation, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
 import { INIT_TIMEOUT_MS, lambdaArchitecture } from '../../lambda-facts';
 import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
@@ -59,6 +59,8 @@ export interface InvokeOptions {
   readonly clientContext?: string;
   /** Wait for the function's last output before returning, so `logs` is complete (LogType: Tail). */
   readonly collectLogs?: boolean;
+  /** Receives a streamed response as it arrives (Function URLs with RESPONSE_STREAM). */
+  readonly onStream?: RuntimeInvocation['onStream'];
 }
 
 type Ending =
@@ -196,6 +198,7 @@ export class Sandbox {
         functionArn: `arn:aws:lambda:${this.o.region}:${this.o.account ?? '123456789012'}:function:${fn.functionName}`,
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${crypto.randomBytes(12).toString('hex')};Parent=${crypto.randomBytes(8).toString('hex')};Sampled=0`,
         clientContext: opts.clientContext,
+        onStream: opts.onStream,
       });
       ending = await Promise.race([
         answered.then(outcome => ({ kind: 'outcome', outcome }) as Ending),
