@@ -3,6 +3,7 @@
 // Internal (not exported from lib/index.ts). Each subcommand lives in lib/cli/commands/<name>.ts and
 // registers itself here with one line.
 import { Command } from 'commander';
+import { configureApiCommand } from './commands/api';
 import { configureDockerfileCommand } from './commands/dockerfile';
 import { configureEventCommand } from './commands/event';
 import { configureInvokeCommand } from './commands/invoke';
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   configureInvokeCommand(program.command('invoke'));
   configureServeCommand(program.command('serve'));
   configureEventCommand(program.command('event'));
+  configureApiCommand(program.command('api'));
   return program;
 }
 

@@ -16,6 +16,7 @@ export type GatewayErrorType =
   | 'AUTHORIZER_FAILURE' // authorizer: failed or answered nonsense
   | 'INTEGRATION_FAILURE' // function error, malformed proxy response
   | 'INTEGRATION_TIMEOUT'
+  | 'LAMBDA_REJECTED' // Lambda refused the invocation (an event over its 6 MB payload limit): 500
   | 'BAD_REQUEST_BODY'; // e.g. a malformed request
 
 export interface GatewayError {
@@ -39,6 +40,7 @@ function restError(type: GatewayErrorType, implicit: boolean): GatewayError {
     case 'AUTHORIZER_FAILURE': return json(500, null, type);
     case 'INTEGRATION_FAILURE': return json(502, 'Internal server error', type);
     case 'INTEGRATION_TIMEOUT': return json(504, 'Endpoint request timed out', type);
+    case 'LAMBDA_REJECTED': return json(500, 'Internal server error', type);
     case 'BAD_REQUEST_BODY': return json(400, 'Bad Request', type);
   }
 }
@@ -54,6 +56,7 @@ function httpError(type: GatewayErrorType): GatewayError {
     case 'AUTHORIZER_FAILURE': return json(500, 'Internal Server Error', type);
     case 'INTEGRATION_FAILURE': return json(500, 'Internal Server Error', type);
     case 'INTEGRATION_TIMEOUT': return json(503, 'Service Unavailable', type);
+    case 'LAMBDA_REJECTED': return json(500, 'Internal Server Error', type);
     case 'BAD_REQUEST_BODY': return json(400, 'Bad Request', type);
   }
 }

@@ -1,5 +1,5 @@
-// API Gateway's and Function URLs' own limits, each with its source. (Lambda's limits live in
-// lib/lambda-facts.ts and lib/local/limits.ts.)
+// API Gateway's and Function URLs' own limits, each with its source. (Lambda's own limits, such as the
+// 6 MB invocation payload that also bounds Function URL requests, live in lib/lambda-facts.ts.)
 
 /**
  * REST API integration timeout: 50 ms to 29 seconds, 29 s by default.
@@ -19,12 +19,6 @@ export const HTTP_INTEGRATION_TIMEOUT_MS = 30_000;
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html ("Payload size")
  */
 export const GATEWAY_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
-
-/**
- * Function URLs: the request and the buffered response are bound by Lambda's 6 MB invocation payload.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
- */
-export const URL_MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 
 /**
  * Content types API Gateway HTTP APIs and Function URLs pass as text; others arrive base64-encoded

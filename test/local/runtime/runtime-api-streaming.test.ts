@@ -12,7 +12,10 @@ function poll(port: number): Promise<void> {
 /** Starts a streamed response; the caller writes chunks and ends it (optionally with error trailers). */
 function streamResponse(port: number, requestId: string, contentType = 'application/vnd.awslambda.http-integration-response') {
   const req = http.request({
-    host: '127.0.0.1', port, method: 'POST', path: `/2018-06-01/runtime/invocation/${requestId}/response`,
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: `/2018-06-01/runtime/invocation/${requestId}/response`,
     headers: { 'Lambda-Runtime-Function-Response-Mode': 'streaming', 'Content-Type': contentType, 'Transfer-Encoding': 'chunked', 'Trailer': 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body' },
   });
   const status = new Promise<number>((resolve, reject) => { req.on('response', r => { r.resume(); resolve(r.statusCode!); }); req.on('error', reject); });

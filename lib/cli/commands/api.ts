@@ -1,0 +1,108 @@
+// `cdk-container-function api`: the app's API Gateway REST and HTTP APIs and its Function URLs on
+// localhost (as `sam local start-api`, for CDK apps, with Function URLs, streaming, JWT and CORS), each
+// API or URL on its own port, backed by the same warm containers, limits and REPORT lines as `serve`.
+// SIGINT and SIGTERM remove every container before exiting.
+import * as fs from 'fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { openAssembly, resolveAssembly } from '../../assembly';
+import { appFunctions } from '../../local/functions/app-functions';
+import { loadFunctions } from '../../local/functions/load';
+import { appRoutes } from '../../local/http/app-routes';
+import { readJwks } from '../../local/http/authorizers/jwt-authorizer';
+import { functionKey } from '../../local/http/front-door';
+import { FrontDoors } from '../../local/http/front-doors';
+import { formatRouteTable } from '../../local/http/route-table';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got ${value}`);
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port number (0 for any free port), got ${value}`);
+  return n;
+}
+
+interface ApiOptions {
+  port: number;
+  host: string;
+  app?: string;
+  envVars?: string;
+  stage?: string;
+  routes?: string;
+  jwks?: string;
+  build: boolean;
+  region?: string;
+  maxConcurrency: number;
+  warm?: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function configureApiCommand(command: Command): Command {
+  return command
+    .description('serve the app\'s API Gateway REST and HTTP APIs and Function URLs on localhost, backed by its container-image functions')
+    .option('-p, --port <port>', 'port of the first API; the next ones take the following ports (0: any free ports)', port, 3000)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('-a, --app <app>', 'cloud assembly directory, or the app command to synthesize (default: cdk.json "app")')
+    .option('--env-vars <file>', 'JSON of environment values, SAM\'s shape: {"<function>": {"NAME": "value"}, "Parameters": {...}}')
+    .option('--stage <name>', 'the stage to serve for APIs with several (default: $default for HTTP APIs, else the first)')
+    .option('--routes <file>', 'also write the route table as JSON to this file')
+    .option('--jwks <file>', 'JSON Web Key Set that JWT authorizers check signatures against (without it, JWT routes are not served)')
+    .option('--no-build', 'use the images already built; fail when one is missing')
+    .option('--region <region>', 'region when a stack does not pin one (default: AWS_REGION or us-east-1)')
+    .option('--max-concurrency <n>', 'containers per function at most (each serves one request at a time)', positiveInt, 4)
+    .option('--warm', 'start one container per function before serving (no cold start on the first request)')
+    .action(async (opts: ApiOptions) => {
+      let doors: FrontDoors | undefined;
+      const note = (line: string) => process.stderr.write(`${line}\n`);
+      try {
+        const jwks = opts.jwks ? readJwks(opts.jwks) : undefined;
+        const assembly = await resolveAssembly({ app: opts.app });
+        const cloud = openAssembly(assembly.directory);
+        const images = appFunctions(cloud);
+        const stacks = cloud.stacksRecursively.map(s => ({ stackName: s.stackName, template: s.template }));
+        const { routes, mocks, refused } = appRoutes(stacks, {
+          stage: opts.stage,
+          imageFunctions: new Set(images.map(f => functionKey(f.spec))),
+          functionPaths: new Map(images.map(f => [functionKey(f.spec), f.spec.path])),
+          haveJwks: jwks !== undefined,
+        });
+        if (routes.length === 0) {
+          if (refused.length) note(formatRouteTable([], refused));
+          throw new Error('the app has no API Gateway route or Function URL that can be served locally.');
+        }
+        const needed = new Set(routes.flatMap(r => [r.function, ...(r.auth.type === 'LAMBDA' && r.auth.authorizer.function ? [r.auth.authorizer.function] : [])]).map(functionKey));
+        const functions = await loadFunctions({
+          app: assembly.directory,
+          envVarsFile: opts.envVars,
+          build: opts.build,
+          region: opts.region,
+          note,
+          select: all => all.filter(f => needed.has(functionKey(f.spec))),
+        });
+        doors = new FrontDoors({ routes, mocks, functions, maxConcurrency: opts.maxConcurrency, jwks, log: t => process.stderr.write(t) });
+        const shutdown = (signal: NodeJS.Signals) => {
+          process.stderr.write(`\n${signal}: removing containers…\n`);
+          void doors!.close().finally(() => process.exit(0));
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+        if (!LOOPBACK.has(opts.host)) {
+          note(`WARNING: listening on ${opts.host}, beyond this machine's loopback: anyone who can reach it can run the app's functions with your AWS credentials.`);
+        }
+        if (opts.warm) await doors.prewarm();
+        await doors.listen(opts.port, opts.host);
+        const rows = doors.rows();
+        if (opts.routes) fs.writeFileSync(opts.routes, JSON.stringify(rows.map(({ stage: _s, ...r }) => r), undefined, 2) + '\n');
+        process.stderr.write(`${formatRouteTable(rows, refused)}\n`);
+        process.stderr.write('Ctrl+C stops and removes every container.\n');
+      } catch (e) {
+        process.stderr.write(`cdk-container-function api: ${(e as Error).message}\n`);
+        await doors?.close();
+        process.exitCode = 2;
+      }
+    });
+}
