@@ -51,7 +51,8 @@ async function door(a: ApiInfo, routes: HttpRoute[], handlers: { [id: string]: H
   return { d, pools, logs, url: `http://127.0.0.1:${port}` };
 }
 
-const echo: Handler = async event => ({ payload: { statusCode: 200, body: JSON.stringify({ path: event.rawPath ?? event.path, params: event.pathParameters ?? null }) } });
+const echo: Handler = async event =>
+  ({ payload: { statusCode: 200, body: JSON.stringify({ path: event.rawPath ?? event.path, params: event.pathParameters ?? null }) } });
 
 describe('HTTP API front door', () => {
   const http = api({ cors: { allowOrigins: ['http://page.test'], allowMethods: ['GET'], allowHeaders: ['content-type'], exposeHeaders: [], allowCredentials: false } });
