@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { isProcessRunning } from '../process-running';
+import { sweepDirectoriesOfEndedProcesses } from '../process-running';
 
 // Internal: where fromSource contexts are staged, and their removal.
 //
@@ -50,21 +50,7 @@ export function makeStagingDirectory(): string {
  * only when no process with the recorded pid is running.
  */
 export function sweepStaleStagingDirectories(tmpdir: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(tmpdir);
-  } catch {
-    return;
-  }
-  const uid = process.getuid?.();
-  for (const name of names) {
-    const match = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
-    if (!match || Number(match[1]) === process.pid || isProcessRunning(Number(match[1]))) continue;
-    const dir = path.join(tmpdir, name);
-    const st = fs.lstatSync(dir, { throwIfNoEntry: false });
-    if (!st || !st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  sweepDirectoriesOfEndedProcesses(tmpdir, PREFIX);
 }
 
 /** Removes one staging directory now (e.g. after a failed staging). */

@@ -1,13 +1,12 @@
 // Measures one image that is in the local engine: total uncompressed size (`docker image inspect`), per-entry sizes
 // (`docker history`), the Dockerfile line of each entry, base vs own bytes, and reclaimable bytes (`docker save`,
 // headers only). Synchronous on purpose: it also runs inside a CDK Aspect at synth, which cannot await.
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { BuildPlan, attributeHistory, buildPlanOf, instructionText } from './dockerfile-lines';
 import { readSavedImage } from './image-archive';
 import { ImageMeasurement, MeasuredLayer } from './measurement';
 import { reclaimableBytesPerLayer } from './reclaimable';
+import { withSaveDirectory } from './save-directory';
 import { DockerCommandError, runDockerSync } from '../assembly/docker';
 
 export interface MeasureImageOptions {
@@ -80,8 +79,7 @@ function baseEntryCount(plan: BuildPlan, layers: string[], createdBy: string[]):
 
 /** Reclaimable bytes per history entry (0 for entries without a layer), from the saved image's layer listings. */
 function reclaimablePerEntry(image: string, entries: number): number[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-measure-'));
-  try {
+  return withSaveDirectory(dir => {
     const archive = path.join(dir, 'image.tar');
     runDockerSync(['save', '-o', archive, image]);
     const saved = readSavedImage(archive);
@@ -95,7 +93,5 @@ function reclaimablePerEntry(image: string, entries: number): number[] {
     let layer = 0;
     saved.history.forEach((entry, i) => { if (!entry.empty_layer) result[i] = perLayer[layer++] ?? 0; });
     return result;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  }, error => error instanceof DockerCommandError && error.result.code === -1);
 }
