@@ -55,6 +55,18 @@ export const DEFAULT_TIMEOUT_SECONDS = 3;
  */
 export const LOG_TAIL_BYTES = 4 * 1024;
 
+/**
+ * The Invoke API's ClientContext: up to 3,583 bytes of base64-encoded data.
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_RequestSyntax
+ */
+export const MAX_CLIENT_CONTEXT_BYTES = 3583;
+
+/**
+ * The names Lambda accepts for environment variables: a letter, then at least one letter, digit or underscore.
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html (Variables: key pattern `[a-zA-Z]([a-zA-Z0-9_])+`)
+ */
+export const LAMBDA_ENVIRONMENT_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]+$/;
+
 /** The shortest reason a suppression (`ContainerImageChecks.suppress`) or a `# ccf-ignore=` pragma may give. */
 export const MIN_SUPPRESSION_REASON_LENGTH = 10;
 

@@ -100,3 +100,11 @@ export async function execIn(name: string, command: string[]): Promise<string | 
   const r = await docker(['exec', name, ...command], { allowFailure: true });
   return r.code === 0 ? r.stdout : undefined;
 }
+
+/** A running container's id and its IP addresses on its networks; undefined when it does not run (yet). */
+export async function containerAddresses(name: string): Promise<{ id: string; addresses: string[] } | undefined> {
+  const r = await docker(['container', 'inspect', '--format', '{{.Id}}{{range .NetworkSettings.Networks}} {{.IPAddress}}{{end}}', name], { allowFailure: true });
+  if (r.code !== 0) return undefined;
+  const [id, ...addresses] = r.stdout.trim().split(/\s+/);
+  return { id, addresses: addresses.filter(Boolean) };
+}

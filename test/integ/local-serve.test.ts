@@ -53,6 +53,22 @@ describeWithDocker('serve: local Invoke API (real AWS SDK caller)', () => {
     }
   });
 
+  test('10 concurrent calls, half with a client context of non-Latin-1 text or a newline: every one answered, the context intact', async () => {
+    // The review's reproduction: these values once crashed the whole server (ERR_INVALID_CHAR in a header).
+    const contexts = [{ custom: { city: 'Zürich €' } }, { custom: { note: 'two\nlines' } }];
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => client.send(new InvokeCommand({
+      FunctionName: 'OkFn1',
+      Payload: Buffer.from(JSON.stringify({ i })),
+      ClientContext: i % 2 ? Buffer.from(JSON.stringify(contexts[Math.floor(i / 2) % 2])).toString('base64') : undefined,
+    }))));
+    results.forEach((r, i) => {
+      expect(r.FunctionError).toBeUndefined();
+      const body = decode(r.Payload);
+      expect(body.echo).toEqual({ i });
+      if (i % 2) expect(body.clientContext).toMatchObject(contexts[Math.floor(i / 2) % 2]);
+    });
+  });
+
   test('Event is accepted with 202, DryRun answers 204', async () => {
     const e = await client.send(new InvokeCommand({ FunctionName: 'OkFn1', InvocationType: 'Event', Payload: Buffer.from('{}') }));
     expect(e.StatusCode).toBe(202);

@@ -6,10 +6,15 @@ import * as fs from 'fs';
 import { Command } from 'commander';
 import { findFunction } from '../../local/functions/function-lookup';
 import { loadFunctions } from '../../local/functions/load';
+import { MAX_SYNC_REQUEST_BYTES } from '../../lambda-facts';
 import { RequestTooLargeError, invokeOnce } from '../../local/runtime/invoke-once';
+import { requestTooLargeMessage } from '../../local/runtime/lambda-errors';
 import { Sandbox } from '../../local/runtime/sandbox';
 
-/** The event: a file, `-` for stdin, or `{}`. */
+/**
+ * The event: a file, `-` for stdin, or `{}`. Refused when it is not JSON, or over Lambda's 6 MB request
+ * limit: both before the app is synthesized or any image built.
+ */
 export function readEvent(source: string | undefined): Buffer {
   if (source === undefined) return Buffer.from('{}');
   let data: Buffer;
@@ -17,6 +22,9 @@ export function readEvent(source: string | undefined): Buffer {
     data = fs.readFileSync(source === '-' ? 0 : source);
   } catch (e) {
     throw new Error(`--event ${source}: ${(e as Error).message}`);
+  }
+  if (data.length > MAX_SYNC_REQUEST_BYTES) {
+    throw new RequestTooLargeError(`RequestEntityTooLargeException: --event ${source}: ${requestTooLargeMessage(data.length, 'RequestResponse', MAX_SYNC_REQUEST_BYTES)}`);
   }
   try {
     JSON.parse(data.toString('utf8'));

@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { findFunction } from '../../local/functions/function-lookup';
 import { loadFunctions } from '../../local/functions/load';
 import { InvokeApiServer } from '../../local/service/invoke-api';
+import { isLoopbackAddress } from '../../local/service/request-origin';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -24,13 +25,22 @@ interface ServeOptions {
   envVars?: string;
   build: boolean;
   region?: string;
+  allowHost?: string[];
+}
+
+/** What serve prints when it listens beyond this machine: anyone who reaches the port runs functions with the user's credentials. */
+export function exposureWarning(host: string): string | undefined {
+  if (isLoopbackAddress(host)) return undefined;
+  return `WARNING: listening on ${host}, beyond this machine. Anyone who can reach this port can invoke the functions, `
+    + 'and they run with your AWS credentials. Use the default --host 127.0.0.1 unless you mean to share them.';
 }
 
 export function configureServeCommand(command: Command): Command {
   return command
     .description('serve the app\'s container-image functions on a local Lambda Invoke API endpoint')
     .option('-p, --port <port>', 'port to listen on (0: any free port)', v => Number(v), 3001)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--host <address>', 'address to listen on (beyond 127.0.0.1, anyone who reaches it runs your functions with your credentials)', '127.0.0.1')
+    .option('--allow-host <name...>', 'host names callers may use besides localhost, IP addresses and this machine\'s name')
     .option('--max-concurrency <n>', 'containers per function at most (each serves one request at a time)', positiveInt, 4)
     .option('--warm', 'start one container per function before serving (no cold start on the first request)')
     .option('-f, --function <name...>', 'serve only these functions (construct paths or logical ids)')
@@ -52,7 +62,11 @@ export function configureServeCommand(command: Command): Command {
             : all,
         });
         if (functions.length === 0) throw new Error('the app has no container-image functions to serve.');
-        server = new InvokeApiServer({ functions, maxConcurrency: opts.maxConcurrency, log: t => process.stderr.write(t) });
+        const warning = exposureWarning(opts.host);
+        if (warning) process.stderr.write(`\n${'!'.repeat(100)}\n${warning}\n${'!'.repeat(100)}\n\n`);
+        server = new InvokeApiServer({
+          functions, maxConcurrency: opts.maxConcurrency, log: t => process.stderr.write(t), allowedHosts: opts.allowHost,
+        });
         const shutdown = (signal: NodeJS.Signals) => {
           process.stderr.write(`\n${signal}: removing containers…\n`);
           void server!.close().finally(() => process.exit(0));

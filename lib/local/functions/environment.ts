@@ -5,13 +5,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FunctionSpec } from './function-spec';
+import { LAMBDA_ENVIRONMENT_NAME_PATTERN } from '../../lambda-facts';
 
 export type EnvMap = { [name: string]: string };
 
 /**
  * Reads an --env-vars file in SAM's shape: `{ "<function>": { "NAME": "value" }, "Parameters": { ... } }`,
  * where `<function>` is a logical id, construct path or function name, and `Parameters` applies to every
- * function. Unlike SAM, variables the template does not declare are set too.
+ * function. Unlike SAM, variables the template does not declare are set too. Every name must be one Lambda
+ * accepts, and every value a string, number or boolean without a NUL byte (a process environment cannot
+ * hold one); anything else is refused here, naming the entry, before any container or listener exists.
  */
 export function readEnvVarsFile(file: string): { [key: string]: EnvMap } {
   let parsed: unknown;
@@ -28,9 +31,23 @@ export function readEnvVarsFile(file: string): { [key: string]: EnvMap } {
     if (!vars || typeof vars !== 'object' || Array.isArray(vars)) {
       throw new Error(`--env-vars ${file}: "${key}" must map variable names to values.`);
     }
-    out[key] = Object.fromEntries(Object.entries(vars as object).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    out[key] = Object.fromEntries(Object.entries(vars as object).map(([name, value]) => [name, checkedVariable(file, key, name, value)]));
   }
   return out;
+}
+
+/** One variable's value as the process environment holds it; throws naming the entry and the fix. */
+function checkedVariable(file: string, key: string, name: string, value: unknown): string {
+  const where = `--env-vars ${file}: ${JSON.stringify(key)}.${JSON.stringify(name)}`;
+  if (!LAMBDA_ENVIRONMENT_NAME_PATTERN.test(name)) {
+    throw new Error(`${where}: Lambda accepts variable names of a letter followed by letters, digits or underscores (${LAMBDA_ENVIRONMENT_NAME_PATTERN.source}). Rename it.`);
+  }
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new Error(`${where}: a value must be a string, number or boolean (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}). Quote it as a JSON string.`);
+  }
+  const text = String(value);
+  if (text.includes('\0')) throw new Error(`${where}: the value holds a NUL byte, which no process environment can carry. Remove it.`);
+  return text;
 }
 
 /** The --env-vars values that apply to `fn`: Parameters first, then its own entry. */

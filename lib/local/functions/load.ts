@@ -3,7 +3,7 @@ import { AppFunction, imagesFor, readAppFunctions } from './app-functions';
 import { EnvMap, hostCredentials, overridesFor, readEnvVarsFile, stillUnresolved } from './environment';
 import { LocalFunction } from './local-function';
 import { resolveAssembly } from '../../assembly';
-import { removeStaleContainers } from '../runtime/stale-containers';
+import { removeStaleCidDirectories, removeStaleContainers } from '../runtime/stale-containers';
 
 export interface LoadOptions {
   /** `--app`: assembly directory or app command; default: cdk.json's `app`. */
@@ -22,6 +22,7 @@ export interface LoadOptions {
 export async function loadFunctions(o: LoadOptions): Promise<LocalFunction[]> {
   const stale = await removeStaleContainers();
   if (stale.length) o.note(`removed ${stale.length} container(s) left by an earlier run that did not exit cleanly: ${stale.join(', ')}`);
+  await removeStaleCidDirectories();
   const assembly = await resolveAssembly({ app: o.app });
   const all = readAppFunctions(assembly.directory);
   const chosen = o.select ? o.select(all) : all;

@@ -2,10 +2,13 @@
 // runtime interface client inside polls `GET /2018-06-01/runtime/invocation/next` and posts back to
 // `/invocation/{id}/response`, `/invocation/{id}/error` or `/init/error`.
 // @see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
-// One server per container (its own port), so which environment is calling never has to be guessed
-// from a source address, and an environment never receives a second event while it works on one.
+// One server per container (its own port), so an environment never receives a second event while it
+// works on one. The server hands events (and the user's credentials inside them) to whoever polls, so it
+// answers only its own container: `admit` checks each connection's peer address (see sandbox.ts), and
+// one poller at a time may wait for the next event.
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { AddressInfo, Socket } from 'net';
+import { isHeaderSafe } from './client-context';
 import { MAX_RESPONSE_BYTES } from '../../lambda-facts';
 
 const PREFIX = '/2018-06-01/runtime';
@@ -18,7 +21,7 @@ export interface RuntimeInvocation {
   readonly deadlineMs: number;
   readonly functionArn: string;
   readonly traceId?: string;
-  /** Base64 JSON, as the Invoke API's X-Amz-Client-Context. */
+  /** Lambda-Runtime-Client-Context: the decoded client context, as header-safe JSON (client-context.ts). */
   readonly clientContext?: string;
   /**
    * Receives a streamed response as it arrives (response streaming, see StreamedResponse). Without it, a
@@ -49,14 +52,33 @@ export type RuntimeOutcome =
   | { readonly kind: 'error'; readonly body: Buffer; readonly errorType?: string }
   | { readonly kind: 'response-too-large'; readonly bytes: number };
 
+export interface RuntimeApiOptions {
+  /** @default MAX_RESPONSE_BYTES */
+  readonly maxResponseBytes?: number;
+  /**
+   * Whether a connection from `address` (the peer's IP) is the environment's own container. Asked once
+   * per connection, before anything of it is read. @default every peer (unit tests on loopback)
+   */
+  readonly admit?: (address: string) => Promise<boolean> | boolean;
+  /** Told about each refused connection (the sandbox logs it). */
+  readonly onRefused?: (address: string) => void;
+}
+
 interface Pending {
   readonly invocation: RuntimeInvocation;
   readonly resolve: (o: RuntimeOutcome) => void;
   delivered: boolean;
 }
 
+/** `::ffff:172.17.0.2` → `172.17.0.2`. */
+export function plainAddress(address: string | undefined): string {
+  return (address ?? '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+}
+
 export class RuntimeApiServer {
+  public readonly maxResponseBytes: number;
   private readonly server: http.Server;
+  private readonly admitted = new WeakMap<Socket, Promise<boolean>>();
   private waiting: http.ServerResponse | undefined;
   private pending: Pending | undefined;
   private firstPoll!: () => void;
@@ -66,10 +88,12 @@ export class RuntimeApiServer {
   /** Resolves when the runtime posts `/init/error`. */
   public readonly initError: Promise<{ body: Buffer; errorType?: string }>;
 
-  constructor(public readonly maxResponseBytes = MAX_RESPONSE_BYTES) {
+  constructor(private readonly o: RuntimeApiOptions = {}) {
+    this.maxResponseBytes = o.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     this.initDone = new Promise(r => { this.firstPoll = r; });
     this.initError = new Promise(r => { this.initFailed = r; });
-    this.server = http.createServer((req, res) => this.route(req, res));
+    // Nothing a request does may throw out of here: an uncaught error would end the whole process.
+    this.server = http.createServer((req, res) => { void this.route(req, res).catch(e => failed(res, e)); });
     // The runtime's long poll must never time out on our side.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 0;
@@ -117,13 +141,47 @@ export class RuntimeApiServer {
       'Lambda-Runtime-Invoked-Function-Arn': i.functionArn,
     };
     if (i.traceId) headers['Lambda-Runtime-Trace-Id'] = i.traceId;
-    if (i.clientContext) headers['Lambda-Runtime-Client-Context'] = Buffer.from(i.clientContext, 'base64').toString('utf8');
+    if (i.clientContext) headers['Lambda-Runtime-Client-Context'] = i.clientContext;
+    const unsafe = Object.entries(headers).find(([, v]) => !isHeaderSafe(String(v)));
+    if (unsafe) {
+      // Never reached with values built by client-context.ts; refused here too, so a bad one fails this
+      // invocation (as a Lambda error) instead of throwing out of the server.
+      res.writeHead(500, { 'Content-Type': 'application/json' }).end();
+      this.pending = undefined;
+      p.resolve({ kind: 'error', errorType: 'Runtime.InvalidRequest', body: Buffer.from(JSON.stringify({ errorType: 'Runtime.InvalidRequest', errorMessage: `the ${unsafe[0]} value cannot be sent in an HTTP header` })) });
+      return;
+    }
     res.writeHead(200, headers).end(i.payload);
   }
 
-  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+  /** Whether the connection behind `req` is this environment's container (decided once per connection). */
+  private isAdmitted(req: http.IncomingMessage): Promise<boolean> {
+    if (!this.o.admit) return Promise.resolve(true);
+    const socket = req.socket;
+    let decision = this.admitted.get(socket);
+    if (!decision) {
+      const address = plainAddress(socket.remoteAddress);
+      decision = Promise.resolve().then(() => this.o.admit!(address)).catch(() => false);
+      this.admitted.set(socket, decision);
+    }
+    return decision;
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!(await this.isAdmitted(req))) {
+      this.o.onRefused?.(plainAddress(req.socket.remoteAddress));
+      req.resume();
+      res.shouldKeepAlive = false;
+      json(res, 403, { errorMessage: 'this Runtime API serves one container only', errorType: 'AccessDeniedException' });
+      return;
+    }
     const url = req.url ?? '';
     if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
+      if (this.waiting && !this.waiting.destroyed) {
+        // The environment has one runtime, polling once at a time; a second poller never takes its place.
+        json(res, 409, { errorMessage: 'a runtime is already waiting for the next event of this environment', errorType: 'InvalidStateTransition' });
+        return;
+      }
       this.firstPoll();
       // A runtime that gives up its poll (connection closed) is no longer waiting.
       res.on('close', () => { if (this.waiting === res) this.waiting = undefined; });
@@ -138,7 +196,10 @@ export class RuntimeApiServer {
       // Past the limit, stop keeping the body: only its size matters now.
       if (bytes <= this.maxResponseBytes) chunks.push(c);
     });
-    req.on('end', () => this.answer(req, res, url, Buffer.concat(chunks), bytes));
+    req.on('end', () => {
+      try { this.answer(req, res, url, Buffer.concat(chunks), bytes); } catch (e) { failed(res, e); }
+    });
+    req.on('error', e => failed(res, e));
   }
 
   /**
@@ -169,38 +230,55 @@ export class RuntimeApiServer {
   }
 
   private answer(req: http.IncomingMessage, res: http.ServerResponse, url: string, body: Buffer, bytes: number): void {
-    const json = (status: number, o: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(o));
     // A streamed response collected whole reports its error in trailers.
     const streamedError = req.headers[RESPONSE_MODE_HEADER] === 'streaming' ? req.trailers['lambda-runtime-function-error-type'] : undefined;
     if (streamedError) body = Buffer.from(req.trailers['lambda-runtime-function-error-body'] ?? '', 'base64');
-    const errorType = streamedError ?? req.headers['lambda-runtime-function-error-type'] as string | undefined;
+    const errorType = streamedError ?? headerValue(req.headers['lambda-runtime-function-error-type']);
     if (req.method === 'POST' && url === `${PREFIX}/init/error`) {
       this.initFailed({ body, errorType });
-      json(202, { status: 'OK' });
+      json(res, 202, { status: 'OK' });
       return;
     }
     const m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     if (req.method !== 'POST' || !m) {
-      json(404, { errorMessage: `unknown Runtime API path ${req.method} ${url}`, errorType: 'InvalidRequest' });
+      json(res, 404, { errorMessage: `unknown Runtime API path ${req.method} ${url}`, errorType: 'InvalidRequest' });
       return;
     }
     const p = this.pending;
-    if (!p || !p.delivered || p.invocation.requestId !== decodeURIComponent(m[1])) {
-      json(400, { errorMessage: `no invocation ${m[1]} is in progress`, errorType: 'InvalidRequestID' });
+    if (!p || !p.delivered || p.invocation.requestId !== safeDecode(m[1])) {
+      json(res, 400, { errorMessage: `no invocation ${m[1]} is in progress`, errorType: 'InvalidRequestID' });
       return;
     }
     this.pending = undefined;
     if (m[2] === 'response' && bytes > this.maxResponseBytes) {
       // The Runtime API refuses the body (413); the caller gets Function.ResponseSizeTooLarge.
-      json(413, { errorMessage: `Exceeded maximum allowed payload size (${this.maxResponseBytes} bytes).`, errorType: 'RequestEntityTooLarge' });
+      json(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${this.maxResponseBytes} bytes).`, errorType: 'RequestEntityTooLarge' });
       p.resolve({ kind: 'response-too-large', bytes });
       return;
     }
-    json(202, { status: 'OK' });
+    json(res, 202, { status: 'OK' });
     p.resolve(m[2] === 'response' && !streamedError ? { kind: 'response', body } : { kind: 'error', body, errorType });
   }
 }
 
-function safeDecode(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+function json(res: http.ServerResponse, status: number, o: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(o));
+}
+
+/** Answers 500 for an unexpected failure, or drops the connection when the answer has begun. */
+function failed(res: http.ServerResponse, e: unknown): void {
+  try {
+    if (res.headersSent) res.destroy();
+    else json(res, 500, { errorMessage: `the Runtime API failed: ${(e as Error)?.message}`, errorType: 'ServiceException' });
+  } catch {
+    res.destroy();
+  }
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function safeDecode(s: string): string | undefined {
+  try { return decodeURIComponent(s); } catch { return undefined; }
 }

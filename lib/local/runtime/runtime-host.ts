@@ -9,6 +9,12 @@ export interface RuntimeHost {
   readonly advertise: string;
   /** Extra `docker run` arguments that make `advertise` resolvable. */
   readonly runArgs: readonly string[];
+  /**
+   * How the Runtime API tells its container from anyone else: by the container's own address (on the
+   * bridge, each container's source address is its own), or, where the engine's network is behind a
+   * proxy (Docker Desktop), only by the connection coming from this machine.
+   */
+  readonly peers: 'container-address' | 'loopback';
 }
 
 let pending: Promise<RuntimeHost> | undefined;
@@ -40,9 +46,9 @@ export function runtimeHost(): Promise<RuntimeHost> {
   pending ??= (async () => {
     const bridge = await bridgeNetwork();
     for (const address of [...bridge.gateways, ...bridge.subnets.map(firstAddress)]) {
-      if (await canBind(address)) return { bind: address, advertise: address, runArgs: [] };
+      if (await canBind(address)) return { bind: address, advertise: address, runArgs: [], peers: 'container-address' };
     }
-    return { bind: '127.0.0.1', advertise: 'host.docker.internal', runArgs: ['--add-host', 'host.docker.internal:host-gateway'] };
+    return { bind: '127.0.0.1', advertise: 'host.docker.internal', runArgs: ['--add-host', 'host.docker.internal:host-gateway'], peers: 'loopback' };
   })();
   return pending;
 }

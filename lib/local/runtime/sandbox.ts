@@ -2,22 +2,24 @@
 // Runtime API server it polls. Invoked one event at a time; reused while it stays healthy, as Lambda
 // reuses a warm environment. Every way out (answer, error, timeout, crash, memory kill) ends with the
 // caller able to destroy() the container, and destroy() always removes it.
+//
+// The container runs with --rm: the engine removes it as soon as it exits, even when this process was
+// killed, so an exited container never keeps the user's credentials (its environment) visible in
+// `docker inspect`. How it ended comes from the attached `docker run` client's own exit status, which is
+// the container's (128 + signal for a signal death).
 import { ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { ContainerExit, ImageInfo, containerExit, execIn, removeContainers, spawnDocker } from '../docker';
+import { ImageInfo, containerAddresses, execIn, removeContainers, spawnDocker } from '../docker';
 import * as errors from './lambda-errors';
 import { readMemoryPeak } from './memory-peak';
+import { OwnerIdentity, currentOwner, ownerLabelArgs } from './owner';
 import { RuntimeApiServer, RuntimeInvocation, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
 import { INIT_TIMEOUT_MS, lambdaArchitecture } from '../../lambda-facts';
 import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
 import { FunctionSpec } from '../functions/function-spec';
 
-/** Label on every container the local runtime starts: `<label>=<pid of the owning process>`. */
-export const OWNER_LABEL = 'cdk-container-function.local.owner';
+export { OWNER_LABEL } from './owner';
 
 export interface SandboxOptions {
   readonly fn: FunctionSpec;
@@ -32,6 +34,8 @@ export interface SandboxOptions {
   readonly account?: string;
   /** Live container output (stdout and stderr), e.g. to print as it happens. */
   readonly onOutput?: (chunk: Buffer) => void;
+  /** @default the current process */
+  readonly owner?: OwnerIdentity;
 }
 
 /** One invocation's result, with everything REPORT and the Invoke API need. */
@@ -55,7 +59,7 @@ export interface InvocationResult {
 
 export interface InvokeOptions {
   readonly requestId?: string;
-  /** Base64 JSON (the Invoke API's X-Amz-Client-Context). */
+  /** The decoded client context as header-safe JSON (client-context.ts). */
   readonly clientContext?: string;
   /** Wait for the function's last output before returning, so `logs` is complete (LogType: Tail). */
   readonly collectLogs?: boolean;
@@ -75,27 +79,31 @@ let counter = 0;
 export class Sandbox {
   /** Starts the container; the runtime initialises in the background (the first invoke waits for it). */
   static async start(o: SandboxOptions): Promise<Sandbox> {
-    const runtime = new RuntimeApiServer();
-    const port = await runtime.listen(o.host.bind);
     const name = `ccf-local-${process.pid}-${++counter}-${crypto.randomBytes(3).toString('hex')}`;
-    const cidDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-cid-'));
-    const cidFile = path.join(cidDir, 'cid');
+    const container = new ContainerAddress(name);
+    const runtime = new RuntimeApiServer({
+      admit: address => o.host.peers === 'loopback' ? isLoopback(address) : container.is(address),
+      onRefused: address => o.onOutput?.(Buffer.from(`[cdk-container-function] refused a Runtime API connection from ${address}: it is not ${name}\n`)),
+    });
+    // Whatever fails from here on closes what was opened, so a failed start leaves no listener behind.
+    try {
+      const port = await runtime.listen(o.host.bind);
+      const env = Sandbox.environment(o, port);
+      const child = spawnDocker(Sandbox.runArgs(o, name, env), env);
+      return new Sandbox(o, name, container, runtime, child, performance.now());
+    } catch (e) {
+      await runtime.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** `docker run` arguments (the environment's values are passed through the client's environment). */
+  static runArgs(o: SandboxOptions, name: string, env: EnvMap): string[] {
     const fn = o.fn;
     const entry = fn.entryPoint ?? o.imageInfo.entrypoint;
     const cmd = fn.command ?? o.imageInfo.cmd;
-    const env: EnvMap = {
-      ...o.environment,
-      ...standardVariables({
-        fn,
-        region: o.region,
-        handler: cmd[0],
-        runtimeApi: `${o.host.advertise}:${port}`,
-        logStreamName: logStreamName(new Date(), crypto.randomBytes(16).toString('hex')),
-        taskRoot: o.imageInfo.env.find(e => e.startsWith('LAMBDA_TASK_ROOT='))?.slice('LAMBDA_TASK_ROOT='.length) ?? '/var/task',
-      }),
-    };
     const platform = lambdaArchitecture(fn.architecture)?.platform ?? 'linux/amd64';
-    const args = ['run', '--name', name, '--label', `${OWNER_LABEL}=${process.pid}`, '--cidfile', cidFile,
+    const args = ['run', '--rm', '--name', name, ...ownerLabelArgs(o.owner ?? currentOwner()),
       '--platform', platform,
       // MemorySize is the hard limit, with no swap on top: over it, the kernel kills the runtime as Lambda does.
       '--memory', `${fn.memoryMb}m`, '--memory-swap', `${fn.memoryMb}m`,
@@ -107,13 +115,29 @@ export class Sandbox {
     if (fn.entryPoint) args.push('--entrypoint', entry[0] ?? '', o.image, ...entry.slice(1), ...cmd);
     else if (fn.command) args.push(o.image, ...cmd);
     else args.push(o.image);
-    const startedAt = performance.now();
-    const child = spawnDocker(args, env);
-    return new Sandbox(o, name, cidFile, cidDir, runtime, child, startedAt);
+    return args;
+  }
+
+  /** The container's environment: the function's, then Lambda's standard variables. */
+  private static environment(o: SandboxOptions, port: number): EnvMap {
+    const cmd = o.fn.command ?? o.imageInfo.cmd;
+    return {
+      ...o.environment,
+      ...standardVariables({
+        fn: o.fn,
+        region: o.region,
+        handler: cmd[0],
+        runtimeApi: `${o.host.advertise}:${port}`,
+        logStreamName: logStreamName(new Date(), crypto.randomBytes(16).toString('hex')),
+        taskRoot: o.imageInfo.env.find(e => e.startsWith('LAMBDA_TASK_ROOT='))?.slice('LAMBDA_TASK_ROOT='.length) ?? '/var/task',
+      }),
+    };
   }
 
   private readonly exited: Promise<void>;
   private hasExited = false;
+  /** The `docker run` client's exit status: the container's (undefined when the client itself was killed). */
+  private exitCode: number | undefined;
   private initDurationMs: number | undefined;
   private initDoneAt: number | undefined;
   private capture: Buffer[] | undefined;
@@ -126,8 +150,7 @@ export class Sandbox {
   private constructor(
     private readonly o: SandboxOptions,
     public readonly name: string,
-    private readonly cidFile: string,
-    private readonly cidDir: string,
+    private readonly container: ContainerAddress,
     private readonly runtime: RuntimeApiServer,
     private readonly child: ChildProcess,
     private readonly startedAt: number,
@@ -146,8 +169,11 @@ export class Sandbox {
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    this.exited = new Promise(r => child.on('close', () => { this.hasExited = true; r(); }));
-    child.on('error', () => { this.hasExited = true; });
+    this.exited = new Promise(r => {
+      child.on('close', (code: number | null) => { this.hasExited = true; this.exitCode = code ?? undefined; r(); });
+      // The client could not start (no docker binary): nothing runs, and nothing will close.
+      child.on('error', () => { this.hasExited = true; r(); });
+    });
     void runtime.initDone.then(() => {
       this.initDoneAt = performance.now();
       this.initDurationMs = this.initDoneAt - this.startedAt;
@@ -209,9 +235,10 @@ export class Sandbox {
       if (timer) clearTimeout(timer);
     }
     const endAt = performance.now();
-    const durationMs = ending.kind === 'timeout' ? fn.timeoutSeconds * 1000 : Math.max(0, endAt - runStart);
+    // Measured, also for a timeout: a timer that fires late shows in REPORT instead of being papered over.
+    const durationMs = Math.max(0, endAt - runStart);
     // Read the peak while the container still exists (a dead one's cgroup is gone).
-    const peak = this.hasExited ? undefined : await readMemoryPeak(this.containerId(), this.name);
+    const peak = this.hasExited ? undefined : await readMemoryPeak(await this.container.id() ?? this.name, this.name);
     const base = {
       requestId,
       durationMs,
@@ -261,7 +288,8 @@ export class Sandbox {
           const e = { errorType: 'Runtime.InvalidEntrypoint', errorMessage: `RequestId: ${base.requestId} Error: the image's binaries are not for this machine's architecture (exec format error). ${this.o.fn.path} is ${this.o.fn.architecture}: register QEMU emulation, or invoke on a matching machine.` };
           return fail(e, false, { status: { status: 'error', errorType: e.errorType } });
         }
-        if (exit?.oomKilled || exit?.exitCode === 137) {
+        // 137 = 128 + SIGKILL: in a container with a memory limit that nothing else kills, the kernel's OOM killer.
+        if (exit === 137) {
           // Killed at the memory limit: Lambda then reports Max Memory Used equal to Memory Size.
           const e = errors.outOfMemory(base.requestId);
           return fail(e, false, { status: { status: 'error', errorType: e.errorType }, maxMemoryBytes: this.o.fn.memoryMb * 1024 * 1024 });
@@ -286,13 +314,9 @@ export class Sandbox {
     this.marks.delete(mark);
   }
 
-  private async exitInfo(): Promise<ContainerExit | undefined> {
+  private async exitInfo(): Promise<number | undefined> {
     await this.exited;
-    return containerExit(this.name);
-  }
-
-  private containerId(): string {
-    try { return fs.readFileSync(this.cidFile, 'utf8').trim(); } catch { return this.name; }
+    return this.exitCode;
   }
 
   /** Removes the container and stops the Runtime API server; idempotent, never throws. */
@@ -304,7 +328,6 @@ export class Sandbox {
       await Promise.race([this.exited, delay(10_000)]);
       if (!this.hasExited) this.child.kill('SIGKILL');
       await this.runtime.close();
-      fs.rmSync(this.cidDir, { recursive: true, force: true });
     })();
     return this.destroyed;
   }
@@ -316,9 +339,38 @@ function delay(ms: number): Promise<void> {
 }
 
 /** Docker reports a signal death as 128 + signal; Lambda names the signal as Go does (`signal: killed`). */
-function exitDescription(exit: ContainerExit | undefined): { code?: number; signal?: string } {
-  if (!exit) return {};
+export function exitDescription(exitCode: number | undefined): { code?: number; signal?: string } {
+  if (exitCode === undefined) return {};
   const names: { [n: number]: string } = { 6: 'aborted', 9: 'killed', 11: 'segmentation fault', 15: 'terminated' };
-  if (exit.exitCode > 128 && names[exit.exitCode - 128]) return { signal: names[exit.exitCode - 128] };
-  return { code: exit.exitCode };
+  if (exitCode > 128 && names[exitCode - 128]) return { signal: names[exitCode - 128] };
+  return { code: exitCode };
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.');
+}
+
+/**
+ * The container's own addresses, for the Runtime API's peer check. Looked up when a connection arrives
+ * (the container then runs, or it is not ours calling); kept once known, asked again while unknown.
+ */
+class ContainerAddress {
+  private known: Promise<{ id: string; addresses: string[] } | undefined> | undefined;
+  constructor(private readonly name: string) {}
+
+  private lookup() {
+    this.known ??= containerAddresses(this.name).then(c => {
+      if (!c || c.addresses.length === 0) this.known = undefined;
+      return c;
+    });
+    return this.known;
+  }
+
+  async is(address: string): Promise<boolean> {
+    return (await this.lookup())?.addresses.includes(address) ?? false;
+  }
+
+  async id(): Promise<string | undefined> {
+    return (await this.lookup())?.id;
+  }
 }

@@ -5,12 +5,22 @@ import * as crypto from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { SandboxPool } from './pool';
+import { foreignRequestReason } from './request-origin';
 import { LOG_TAIL_BYTES, MAX_ASYNC_REQUEST_BYTES, MAX_SYNC_REQUEST_BYTES } from '../../lambda-facts';
 import { findFunction } from '../functions/function-lookup';
 import { LocalFunction } from '../functions/local-function';
+import { ClientContextError, clientContextHeader } from '../runtime/client-context';
 import { requestTooLargeMessage } from '../runtime/lambda-errors';
 import { endLine, reportLine, startLine } from '../runtime/report';
 import { InvocationResult } from '../runtime/sandbox';
+
+/**
+ * Event (asynchronous) invocations this endpoint holds at once, queued or running, and their bytes: past
+ * either bound it answers Lambda's throttling error (429 TooManyRequestsException) instead of growing
+ * without limit. Lambda's own queue is far larger; a local endpoint needs only enough for tests.
+ */
+export const MAX_QUEUED_EVENTS = 100;
+export const MAX_QUEUED_EVENT_BYTES = 16 * 1024 * 1024;
 
 export interface InvokeApiOptions {
   readonly functions: readonly LocalFunction[];
@@ -18,11 +28,15 @@ export interface InvokeApiOptions {
   readonly maxConcurrency: number;
   /** Where function output and platform lines go (serve: stderr). */
   readonly log?: (text: string) => void;
+  /** Host names accepted besides localhost, IP literals and this machine's name (serve --allow-host). */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** An Invoke API error: status, the error code the SDKs read from x-amzn-ErrorType, and a message. */
 class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  constructor(readonly status: number, readonly code: string, message: string, readonly extra: { [key: string]: string } = {},
+    /** Close the connection after answering (the request's body is still arriving). */
+    readonly close = false) { super(message); }
 }
 
 /** `arn:aws:lambda:us-east-1:123456789012:function:name:qualifier`, `123456789012:function:name`, or a plain name. */
@@ -35,11 +49,13 @@ export class InvokeApiServer {
   private readonly server: http.Server;
   private readonly pools = new Map<LocalFunction, SandboxPool>();
   private readonly background = new Set<Promise<unknown>>();
+  private queuedEventBytes = 0;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly o: InvokeApiOptions) {
+    // Nothing a request does may throw out of here: an uncaught error would end `serve` for every caller.
     this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch(e => this.sendError(res, e instanceof ApiError ? e : new ApiError(500, 'ServiceException', (e as Error).message)));
+      this.handle(req, res).catch(e => this.sendError(res, e instanceof ApiError ? e : new ApiError(500, 'ServiceException', String((e as Error)?.message ?? e))));
     });
   }
 
@@ -73,25 +89,40 @@ export class InvokeApiServer {
   }
 
   private log(text: string): void {
-    this.o.log?.(text);
+    try { this.o.log?.(text); } catch { /* a closed stderr must not end the server */ }
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const foreign = foreignRequestReason({ host: req.headers.host, origin: req.headers.origin }, this.o.allowedHosts);
+    if (foreign) {
+      req.resume();
+      throw new ApiError(403, 'AccessDeniedException', foreign);
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) {
+      req.resume();
       throw new ApiError(404, 'UnknownOperationException', `${req.method} ${url.pathname} is not an operation of this endpoint; it serves POST /2015-03-31/functions/{name}/invocations`);
     }
-    const name = functionNameOf(decodeURIComponent(m[1]));
+    let raw: string;
+    try {
+      raw = decodeURIComponent(m[1]);
+    } catch {
+      req.resume();
+      throw new ApiError(400, 'ValidationException', `the function name in ${url.pathname} is not validly %-encoded`);
+    }
+    const name = functionNameOf(raw);
     let fn: LocalFunction;
     try {
       const spec = findFunction(this.o.functions.map(f => f.spec), name);
       fn = this.o.functions.find(f => f.spec === spec)!;
     } catch (e) {
+      req.resume();
       throw new ApiError(404, 'ResourceNotFoundException', `Function not found: ${name}. ${(e as Error).message}`);
     }
     const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
+      req.resume();
       throw new ApiError(400, 'InvalidParameterValueException', `X-Amz-Invocation-Type must be RequestResponse, Event or DryRun (got ${type})`);
     }
     const limit = type === 'Event' ? MAX_ASYNC_REQUEST_BYTES : MAX_SYNC_REQUEST_BYTES;
@@ -108,13 +139,19 @@ export class InvokeApiServer {
       return;
     }
     const event = payload.length ? payload : Buffer.from('{}');
-    const clientContext = req.headers['x-amz-client-context'] as string | undefined;
+    const clientContext = clientContextOf(req.headers['x-amz-client-context']);
     if (type === 'Event') {
-      // Accepted, then run in the background (Lambda queues it; errors only reach the logs).
+      // Lambda queues it; here the queue is bounded (by events and bytes), and past the bound the caller
+      // gets Lambda's throttling answer instead of this process growing without limit.
+      if (this.background.size >= MAX_QUEUED_EVENTS || this.queuedEventBytes + event.length > MAX_QUEUED_EVENT_BYTES) {
+        throw new ApiError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ConcurrentInvocationLimitExceeded' });
+      }
+      // Accepted, then run in the background (errors only reach the logs).
       res.writeHead(202, headers).end();
-      const run = this.run(fn, event, requestId, clientContext).catch(e => this.log(`${fn.spec.path}: ${(e as Error).message}\n`));
+      this.queuedEventBytes += event.length;
+      const run = this.run(fn, event, requestId, clientContext).catch(e => this.log(`${fn.spec.path}: ${(e as Error)?.message}\n`));
       this.background.add(run);
-      void run.finally(() => this.background.delete(run));
+      void run.finally(() => { this.background.delete(run); this.queuedEventBytes -= event.length; });
       return;
     }
     const wantTail = String(req.headers['x-amz-log-type'] ?? '') === 'Tail';
@@ -135,27 +172,53 @@ export class InvokeApiServer {
     return { result, tail: full.subarray(Math.max(0, full.length - LOG_TAIL_BYTES)).toString('base64') };
   }
 
+  /** An error in the Invoke API's shape: the SDKs read the code from x-amzn-ErrorType and `message` from the body. */
   private sendError(res: http.ServerResponse, e: ApiError): void {
-    if (res.headersSent) { res.destroy(); return; }
-    res.writeHead(e.status, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': e.code, 'x-amzn-RequestId': crypto.randomUUID() })
-      .end(JSON.stringify({ Type: 'User', message: e.message }));
+    try {
+      if (res.headersSent) { res.destroy(); return; }
+      const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json', 'x-amzn-ErrorType': e.code, 'x-amzn-RequestId': crypto.randomUUID() };
+      // Lambda's throttling answer carries Retry-After (the SDK's retryAfterSeconds).
+      if (e.status === 429) headers['Retry-After'] = '1';
+      if (e.close) headers.Connection = 'close';
+      res.writeHead(e.status, headers).end(JSON.stringify({ Type: e.status >= 500 ? 'Service' : 'User', message: e.message, ...e.extra }));
+    } catch {
+      res.destroy();
+    }
   }
 }
 
-/** Reads the request body, refusing one over `limit` bytes before anything runs (413, as Lambda does). */
+/** The runtime's Lambda-Runtime-Client-Context for an X-Amz-Client-Context; 400 when it is not base64 JSON. */
+function clientContextOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  try {
+    return clientContextHeader(Array.isArray(header) ? header[0] : header);
+  } catch (e) {
+    if (e instanceof ClientContextError) throw new ApiError(400, 'InvalidRequestContentException', e.message);
+    throw e;
+  }
+}
+
+/**
+ * Reads the request body, refusing one over `limit` bytes before anything runs (413, as Lambda does):
+ * by its Content-Length, or, for a chunked body, as soon as the bytes received pass the limit (the rest
+ * is drained, not kept, and the connection closes after the answer).
+ */
 function readBody(req: http.IncomingMessage, limit: number, type: string): Promise<Buffer> {
+  const tooLarge = (bytes: number) => new ApiError(413, 'RequestEntityTooLargeException', requestTooLargeMessage(bytes, type, limit), {}, true);
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
-    return Promise.reject(new ApiError(413, 'RequestEntityTooLargeException', requestTooLargeMessage(declared, type, limit)));
+    return Promise.reject(tooLarge(declared));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
-    req.on('data', (c: Buffer) => { bytes += c.length; if (bytes <= limit) chunks.push(c); });
-    req.on('end', () => bytes > limit
-      ? reject(new ApiError(413, 'RequestEntityTooLargeException', requestTooLargeMessage(bytes, type, limit)))
-      : resolve(Buffer.concat(chunks)));
+    req.on('data', (c: Buffer) => {
+      bytes += c.length;
+      if (bytes <= limit) chunks.push(c);
+      else if (bytes - c.length <= limit) reject(tooLarge(bytes));
+    });
+    req.on('end', () => bytes > limit ? reject(tooLarge(bytes)) : resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

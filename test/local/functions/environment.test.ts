@@ -17,17 +17,21 @@ const fn: FunctionSpec = {
   image: { kind: 'uri', uri: 'x' },
 };
 
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
 function tmp(name: string, content: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-env-'));
+  dirs.push(dir);
   fs.writeFileSync(path.join(dir, name), content);
   return path.join(dir, name);
 }
 
 describe('--env-vars (SAM shape)', () => {
   test('Parameters for all, then the function by logical id or path; undeclared variables are kept', () => {
-    const file = readEnvVarsFile(tmp('env.json', JSON.stringify({ 'Parameters': { BUCKET: 'p', X: 'x' }, 'FnABC': { BUCKET: 'b' }, 'S/Fn': { EXTRA: 'e', N: 5 }, 'Other': { TABLE: 'no' } })));
+    const file = readEnvVarsFile(tmp('env.json', JSON.stringify({ 'Parameters': { BUCKET: 'p', X1: 'x' }, 'FnABC': { BUCKET: 'b' }, 'S/Fn': { EXTRA: 'e', N1: 5 }, 'Other': { TABLE: 'no' } })));
     const o = overridesFor(fn, file);
-    expect(o).toEqual({ BUCKET: 'b', X: 'x', EXTRA: 'e', N: '5' });
+    expect(o).toEqual({ BUCKET: 'b', X1: 'x', EXTRA: 'e', N1: '5' });
     expect(stillUnresolved(fn, o)).toEqual(['TABLE']);
   });
 
@@ -35,6 +39,23 @@ describe('--env-vars (SAM shape)', () => {
     expect(() => readEnvVarsFile(tmp('bad.json', '{'))).toThrow(/--env-vars .*bad\.json: .*Expected JSON like/);
     expect(() => readEnvVarsFile(tmp('arr.json', '[]'))).toThrow(/expected a JSON object/);
     expect(() => readEnvVarsFile(tmp('v.json', '{"Fn": "x"}'))).toThrow(/"Fn" must map variable names to values/);
+  });
+
+  test.each([
+    ['a NUL byte in a value', { Fn: { GOOD: 'x', BAD: 'a\u0000b' } }, /"Fn"\."BAD": the value holds a NUL byte, which no process environment can carry/],
+    ['a name with =', { Fn: { 'A=B': 'x' } }, /"Fn"\."A=B": Lambda accepts variable names of a letter followed by letters, digits or underscores/],
+    ['an empty name', { Parameters: { '': 'x' } }, /"Parameters"\."": Lambda accepts variable names/],
+    ['a name starting with a digit', { Fn: { '1X': 'x' } }, /"1X": Lambda accepts variable names/],
+    ['a name with a NUL byte', { Fn: { 'A\u0000B': 'x' } }, /Lambda accepts variable names/],
+    ['null', { Fn: { X1: null } }, /"X1": a value must be a string, number or boolean \(got null\)/],
+    ['an object', { Fn: { X1: { a: 1 } } }, /got object\)/],
+    ['an array', { Fn: { X1: [1] } }, /got an array\)/],
+  ])('refused before anything starts: %s', (_, content, message) => {
+    expect(() => readEnvVarsFile(tmp('env.json', JSON.stringify(content)))).toThrow(message);
+  });
+
+  test('numbers and booleans become their text, as Lambda stores them', () => {
+    expect(readEnvVarsFile(tmp('env.json', JSON.stringify({ Fn: { N1: 5, B1: false, S1: 'é\nx' } })))).toEqual({ Fn: { N1: '5', B1: 'false', S1: 'é\nx' } });
   });
 });
 

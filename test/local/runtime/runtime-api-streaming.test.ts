@@ -29,7 +29,7 @@ describe('RuntimeApiServer: response streaming', () => {
   let api: RuntimeApiServer;
   let port: number;
   beforeEach(async () => {
-    api = new RuntimeApiServer(100);
+    api = new RuntimeApiServer({ maxResponseBytes: 100 });
     port = await api.listen('127.0.0.1');
   });
   afterEach(() => api.close());
