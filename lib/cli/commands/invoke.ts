@@ -4,9 +4,9 @@
 // Exit codes: 0 success, 1 function error (printed in Lambda's shape), 2 tool error.
 import * as fs from 'fs';
 import { Command } from 'commander';
+import { MAX_SYNC_REQUEST_BYTES } from '../../lambda-facts';
 import { findFunction } from '../../local/functions/function-lookup';
 import { loadFunctions } from '../../local/functions/load';
-import { MAX_SYNC_REQUEST_BYTES } from '../../lambda-facts';
 import { RequestTooLargeError, invokeOnce } from '../../local/runtime/invoke-once';
 import { requestTooLargeMessage } from '../../local/runtime/lambda-errors';
 import { Sandbox } from '../../local/runtime/sandbox';
