@@ -10,6 +10,7 @@ import { loadFunctions } from '../../local/functions/load';
 import { RequestTooLargeError, invokeOnce } from '../../local/runtime/invoke-once';
 import { requestTooLargeMessage } from '../../local/runtime/lambda-errors';
 import { Sandbox } from '../../local/runtime/sandbox';
+import { DebugFlags, addDebugFlags, applyDebugFlags } from '../debug-flags';
 
 /**
  * The event: a file, `-` for stdin, or `{}`. Refused when it is not JSON, or over Lambda's 6 MB request
@@ -35,7 +36,7 @@ export function readEvent(source: string | undefined): Buffer {
 }
 
 export function configureInvokeCommand(command: Command): Command {
-  return command
+  return addDebugFlags(command, { several: false })
     .description('invoke a container-image function of the app locally, with its settings from the template')
     .argument('<function>', 'construct path (Stack/Fn) or logical id')
     .option('-e, --event <file>', 'event JSON file, or - for stdin (default: {})')
@@ -43,7 +44,7 @@ export function configureInvokeCommand(command: Command): Command {
     .option('--env-vars <file>', 'JSON of environment values, SAM\'s shape: {"<function>": {"NAME": "value"}, "Parameters": {...}}')
     .option('--no-build', 'use the image already built; fail when it is missing')
     .option('--region <region>', 'region when the stack does not pin one (default: AWS_REGION or us-east-1)')
-    .action(async (name: string, opts: { event?: string; app?: string; envVars?: string; build: boolean; region?: string }) => {
+    .action(async (name: string, opts: { event?: string; app?: string; envVars?: string; build: boolean; region?: string } & DebugFlags) => {
       let sandbox: Sandbox | undefined;
       const onSignal = (signal: NodeJS.Signals) => {
         void (sandbox?.destroy() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
@@ -60,6 +61,7 @@ export function configureInvokeCommand(command: Command): Command {
           note: line => process.stderr.write(`${line}\n`),
           select: all => [all[all.map(f => f.spec).indexOf(findFunction(all.map(f => f.spec), name))]],
         });
+        await applyDebugFlags([fn], opts);
         const result = await invokeOnce(fn, event, {
           log: t => process.stderr.write(t),
           onStarted: s => { sandbox = s; },

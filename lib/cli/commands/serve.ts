@@ -8,6 +8,7 @@ import { findFunction } from '../../local/functions/function-lookup';
 import { loadFunctions } from '../../local/functions/load';
 import { InvokeApiServer } from '../../local/service/invoke-api';
 import { isLoopbackAddress } from '../../local/service/request-origin';
+import { DebugFlags, addDebugFlags, applyDebugFlags } from '../debug-flags';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -35,8 +36,10 @@ export function exposureWarning(host: string): string | undefined {
     + 'and they run with your AWS credentials. Use the default --host 127.0.0.1 unless you mean to share them.';
 }
 
+type ServeFlags = ServeOptions & DebugFlags;
+
 export function configureServeCommand(command: Command): Command {
-  return command
+  return addDebugFlags(command, { several: true })
     .description('serve the app\'s container-image functions on a local Lambda Invoke API endpoint')
     .option('-p, --port <port>', 'port to listen on (0: any free port)', v => Number(v), 3001)
     .option('--host <address>', 'address to listen on (beyond 127.0.0.1, anyone who reaches it runs your functions with your credentials)', '127.0.0.1')
@@ -48,7 +51,7 @@ export function configureServeCommand(command: Command): Command {
     .option('--env-vars <file>', 'JSON of environment values, SAM\'s shape: {"<function>": {"NAME": "value"}, "Parameters": {...}}')
     .option('--no-build', 'use the images already built; fail when one is missing')
     .option('--region <region>', 'region when a stack does not pin one (default: AWS_REGION or us-east-1)')
-    .action(async (opts: ServeOptions) => {
+    .action(async (opts: ServeFlags) => {
       let server: InvokeApiServer | undefined;
       try {
         const functions = await loadFunctions({
@@ -62,6 +65,7 @@ export function configureServeCommand(command: Command): Command {
             : all,
         });
         if (functions.length === 0) throw new Error('the app has no container-image functions to serve.');
+        await applyDebugFlags(functions, opts);
         const warning = exposureWarning(opts.host);
         if (warning) process.stderr.write(`\n${'!'.repeat(100)}\n${warning}\n${'!'.repeat(100)}\n\n`);
         server = new InvokeApiServer({

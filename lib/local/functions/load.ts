@@ -1,4 +1,5 @@
 // From `--app` and friends to runnable functions: the shared steps of `invoke`, `serve` and the bench.
+import * as path from 'path';
 import { AppFunction, imagesFor, readAppFunctions } from './app-functions';
 import { EnvMap, hostCredentials, overridesFor, readEnvVarsFile, stillUnresolved } from './environment';
 import { LocalFunction } from './local-function';
@@ -44,6 +45,9 @@ export async function loadFunctions(o: LoadOptions): Promise<LocalFunction[]> {
       environment,
       region: f.region ?? o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       account: f.account,
+      buildContext: f.asset?.source.directory !== undefined
+        ? { directory: path.resolve(f.asset.baseDirectory, f.asset.source.directory), dockerfile: f.asset.source.dockerFile ?? 'Dockerfile' }
+        : undefined,
     }));
   }
   return prepared;

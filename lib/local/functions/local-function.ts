@@ -5,6 +5,7 @@ import { architectureProblem } from './architecture';
 import { ImageInfo, engineInfo, imageInfo as inspectImage } from '../docker';
 import { EnvMap } from './environment';
 import { FunctionSpec } from './function-spec';
+import { SandboxDebug } from '../debug/debug-plan';
 import { runtimeHost } from '../runtime/runtime-host';
 import { Sandbox } from '../runtime/sandbox';
 
@@ -16,6 +17,8 @@ export interface LocalFunctionOptions {
   readonly environment: EnvMap;
   readonly region: string;
   readonly account?: string;
+  /** The build context and Dockerfile of the image, when the app builds it (the debugger maps /var/task back to it). */
+  readonly buildContext?: { readonly directory: string; readonly dockerfile: string };
 }
 
 export class LocalFunction {
@@ -31,10 +34,22 @@ export class LocalFunction {
     return new LocalFunction(o, info);
   }
 
+  private debugSettings?: SandboxDebug;
+
   private constructor(public readonly o: LocalFunctionOptions, public readonly imageInfo: ImageInfo) {}
 
   get spec(): FunctionSpec {
     return this.o.fn;
+  }
+
+  /** The debugger settings, when this function runs under one. */
+  get debug(): SandboxDebug | undefined {
+    return this.debugSettings;
+  }
+
+  /** Runs every new environment of this function under a debugger (after prepare: the image's language is known by then). */
+  attachDebugger(debug: SandboxDebug): void {
+    this.debugSettings = debug;
   }
 
   /** Starts a new execution environment; `onOutput` receives its output live. */
@@ -48,6 +63,7 @@ export class LocalFunction {
       account: this.o.account,
       host: await runtimeHost(),
       onOutput,
+      debug: this.debug,
     });
   }
 }

@@ -12,6 +12,8 @@ export interface ReportInput {
   readonly initDurationMs?: number;
   /** `timeout`, or `error` with an error type (Runtime.OutOfMemory, Runtime.ExitError). */
   readonly status?: { readonly status: 'timeout' | 'error'; readonly errorType?: string };
+  /** The function ran under a debugger with its timeout suspended (not a Lambda field: local runs only). */
+  readonly timeoutSuspended?: boolean;
 }
 
 export function startLine(requestId: string): string {
@@ -39,6 +41,7 @@ export function reportLine(r: ReportInput): string {
     `Max Memory Used: ${r.maxMemoryBytes === undefined ? 'unknown' : `${Math.ceil(r.maxMemoryBytes / (1024 * 1024))} MB`}`,
   ];
   if (r.initDurationMs !== undefined) parts.push(`Init Duration: ${r.initDurationMs.toFixed(2)} ms`);
+  if (r.timeoutSuspended) parts.push('Timeout: suspended (debugger)');
   if (r.status) {
     parts.push(`Status: ${r.status.status}`);
     if (r.status.errorType) parts.push(`Error Type: ${r.status.errorType}`);

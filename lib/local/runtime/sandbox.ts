@@ -16,6 +16,7 @@ import { OwnerIdentity, currentOwner, ownerLabelArgs } from './owner';
 import { RuntimeApiServer, RuntimeInvocation, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
 import { INIT_TIMEOUT_MS, lambdaArchitecture } from '../../lambda-facts';
+import { SandboxDebug } from '../debug/debug-plan';
 import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
 import { FunctionSpec } from '../functions/function-spec';
 
@@ -36,6 +37,8 @@ export interface SandboxOptions {
   readonly onOutput?: (chunk: Buffer) => void;
   /** @default the current process */
   readonly owner?: OwnerIdentity;
+  /** A debugger's settings, added at run time; while one is attached, the timeouts are suspended. */
+  readonly debug?: SandboxDebug;
 }
 
 /** One invocation's result, with everything REPORT and the Invoke API need. */
@@ -51,6 +54,8 @@ export interface InvocationResult {
   readonly memoryMb: number;
   /** REPORT's Status for platform failures. */
   readonly status?: { readonly status: 'timeout' | 'error'; readonly errorType?: string };
+  /** Set when the function ran under a debugger, without its timeout (REPORT says so). */
+  readonly timeoutSuspended?: boolean;
   /** Container output during this invocation (function logs, platform lines excluded). */
   readonly logs: string;
   /** Whether the environment can take another event. */
@@ -107,7 +112,7 @@ export class Sandbox {
       '--platform', platform,
       // MemorySize is the hard limit, with no swap on top: over it, the kernel kills the runtime as Lambda does.
       '--memory', `${fn.memoryMb}m`, '--memory-swap', `${fn.memoryMb}m`,
-      ...o.host.runArgs];
+      ...o.host.runArgs, ...(o.debug?.runArgs ?? [])];
     // `-e NAME` takes the value from the client's environment: values (credentials) never show in `ps`.
     for (const k of Object.keys(env)) args.push('-e', k);
     if (fn.workingDirectory) args.push('--workdir', fn.workingDirectory);
@@ -131,6 +136,7 @@ export class Sandbox {
         logStreamName: logStreamName(new Date(), crypto.randomBytes(16).toString('hex')),
         taskRoot: o.imageInfo.env.find(e => e.startsWith('LAMBDA_TASK_ROOT='))?.slice('LAMBDA_TASK_ROOT='.length) ?? '/var/task',
       }),
+      ...o.debug?.env,
     };
   }
 
@@ -190,7 +196,7 @@ export class Sandbox {
       this.runtime.initDone.then(() => 'ok' as const),
       this.runtime.initError.then(() => 'init-error' as const),
       this.exited.then(() => 'exit' as const),
-      delay(INIT_TIMEOUT_MS).then(() => 'timeout' as const),
+      this.limit(INIT_TIMEOUT_MS).then(() => 'timeout' as const),
     ]);
     if (r !== 'ok') throw new Error(`${this.o.fn.path}: the runtime did not initialise (${r}). Invoke it to see the error.`);
   }
@@ -210,7 +216,7 @@ export class Sandbox {
         this.runtime.initDone.then(() => undefined),
         this.runtime.initError.then(e => ({ kind: 'init-error', ...e }) as Ending),
         this.exited.then(() => ({ kind: 'exit' }) as Ending),
-        delay(INIT_TIMEOUT_MS).then(() => ({ kind: 'init-timeout' }) as Ending),
+        this.limit(INIT_TIMEOUT_MS).then(() => ({ kind: 'init-timeout' }) as Ending),
       ]);
     }
     const runStart = Math.max(invokeAt, this.initDoneAt ?? invokeAt);
@@ -230,7 +236,8 @@ export class Sandbox {
         answered.then(outcome => ({ kind: 'outcome', outcome }) as Ending),
         this.runtime.initError.then(e => ({ kind: 'init-error', ...e }) as Ending),
         this.exited.then(() => ({ kind: 'exit' }) as Ending),
-        new Promise<Ending>(r => { timer = setTimeout(() => r({ kind: 'timeout' }), timeoutMs); }),
+        // Under a debugger the function may sit at a breakpoint for as long as the user likes (as SAM does).
+        ...(this.o.debug ? [] : [new Promise<Ending>(r => { timer = setTimeout(() => r({ kind: 'timeout' }), timeoutMs); })]),
       ]);
       if (timer) clearTimeout(timer);
     }
@@ -245,6 +252,7 @@ export class Sandbox {
       initDurationMs: cold ? this.initDurationMs ?? endAt - this.startedAt : undefined,
       memoryMb: fn.memoryMb,
       maxMemoryBytes: peak,
+      ...(this.o.debug ? { timeoutSuspended: true } : {}),
     };
     if (opts.collectLogs && ending.kind === 'outcome') await this.flushOutput();
     const result = await this.settle(ending, base);
@@ -312,6 +320,11 @@ export class Sandbox {
     const wrote = await execIn(this.name, ['sh', '-c', `echo ${mark} >/proc/1/fd/1; echo ${mark} >/proc/1/fd/2`]);
     if (wrote !== undefined) await Promise.race([arrived, delay(maxMs)]);
     this.marks.delete(mark);
+  }
+
+  /** Lambda's time limits; none while a debugger may hold the runtime (it waits for one from the start). */
+  private limit(ms: number): Promise<void> {
+    return this.o.debug ? new Promise<void>(() => {}) : delay(ms);
   }
 
   private async exitInfo(): Promise<number | undefined> {

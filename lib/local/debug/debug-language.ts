@@ -1,0 +1,28 @@
+// Which language runtime an image runs, read from the image itself (one short container, only with --debug-port):
+// the runtime bootstrap names its interpreter; else the one interpreter the image has.
+import { docker } from '../docker';
+import { DebugLanguage } from './debug-plan';
+
+const PROBE = [
+  'b=$(cat "${LAMBDA_RUNTIME_DIR:-/var/runtime}/bootstrap" 2>/dev/null)',
+  'for l in node python java; do case "$b" in *$l*) echo "bootstrap $l";; esac; done',
+  'for c in node python3 java; do command -v $c >/dev/null 2>&1 && echo "has $c"; done',
+  'true',
+].join('\n');
+
+export async function debugLanguageOf(image: string): Promise<{ language?: DebugLanguage; found: string }> {
+  const r = await docker(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', image, '-c', PROBE], { allowFailure: true });
+  if (r.code !== 0) return { found: `an image without /bin/sh (${r.stderr.trim().split('\n').pop()})` };
+  return languageFromProbe(r.stdout);
+}
+
+/** Reads the probe's output: `bootstrap <lang>` lines win; else exactly one interpreter present. */
+export function languageFromProbe(output: string): { language?: DebugLanguage; found: string } {
+  const lines = output.split('\n').map(l => l.trim()).filter(Boolean);
+  const named = lines.filter(l => l.startsWith('bootstrap ')).map(l => l.slice('bootstrap '.length) as DebugLanguage);
+  if (named.length === 1) return { language: named[0], found: `a ${named[0]} runtime bootstrap` };
+  const present = lines.filter(l => l.startsWith('has ')).map(l => l.slice('has '.length));
+  const byCommand: { [c: string]: DebugLanguage } = { node: 'node', python3: 'python', java: 'java' };
+  if (present.length === 1) return { language: byCommand[present[0]], found: `an image with ${present[0]}` };
+  return { found: present.length ? `an image with ${present.join(', ')} and no bootstrap naming one` : 'an image with none of node, python3 or java' };
+}
