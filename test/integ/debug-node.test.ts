@@ -11,7 +11,7 @@ import { describeWithDocker, docker } from './support/docker';
 import { freePort } from './support/registry';
 import { ensureStandIns } from './support/standins';
 import { FUNCTIONS } from './support/workspace';
-import { OWNER_LABEL } from '../../lib/local/runtime/sandbox';
+import { OWNER_LABEL } from '../../lib/local/runtime/owner';
 
 jest.setTimeout(20 * 60_000);
 
