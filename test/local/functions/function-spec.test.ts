@@ -83,6 +83,15 @@ describe('findFunction', () => {
     expect(() => findFunction(specs, 'zzz')).toThrow(/Functions in this app:\n {2}Stack\/Fn \(Fn1A2B3C\)\n {2}Stack\/Plain/);
   });
 
+  test('a name selects by the whole path, never by prefix: One/Api is not One/Api2', () => {
+    const base = specs.find(f => f.path === 'Stack/Fn')!;
+    const pair = [{ ...base, path: 'One/Api2', logicalId: 'Api2X', functionName: 'one-api2' }, { ...base, path: 'One/Api', logicalId: 'ApiX', functionName: 'one-api' }];
+    expect(findFunction(pair, 'One/Api').logicalId).toBe('ApiX');
+    expect(findFunction(pair, 'One/Api2').logicalId).toBe('Api2X');
+    expect(() => findFunction([pair[0]], 'One/Api')).toThrow(/no container-image function "One\/Api"/);
+    expect(() => findFunction(pair, 'one-api2x')).toThrow(/no container-image function/);
+  });
+
   test('an app without image functions says so', () => {
     expect(() => findFunction([], 'x')).toThrow(/no container-image Lambda functions/);
   });

@@ -37,12 +37,21 @@ describe("Lambda's own error payloads", () => {
     expect(errors.parseErrorBody(Buffer.from('{"errorType":"TypeError","errorMessage":"x","trace":["a"]}'))).toEqual({ errorType: 'TypeError', errorMessage: 'x', trace: ['a'] });
     expect(errors.parseErrorBody(Buffer.from('oops'), undefined)).toEqual({ errorType: 'Runtime.Unknown', errorMessage: 'oops' });
   });
+
+  test('the error type comes from the body; the header only fills in when the body has none', () => {
+    expect(errors.parseErrorBody(Buffer.from('{"errorType":"TypeError","errorMessage":"x"}'), 'Handled.Unknown').errorType).toBe('TypeError');
+    expect(errors.parseErrorBody(Buffer.from('{"errorMessage":"x"}'), 'Handled.FromHeader').errorType).toBe('Handled.FromHeader');
+    expect(errors.parseErrorBody(Buffer.from('oops'), 'Handled.FromHeader')).toEqual({ errorType: 'Handled.FromHeader', errorMessage: 'oops' });
+  });
 });
 
 describe('memory peak from cgroup files', () => {
   const id = 'c'.repeat(64);
+  const dirs: string[] = [];
+  afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
   function root(file: string, value: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-cgroup-'));
+    dirs.push(dir);
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), value);
     return dir;
@@ -54,6 +63,15 @@ describe('memory peak from cgroup files', () => {
 
   test('cgroup v2 (systemd driver): memory.peak', () => {
     expect(readPeakFromHost(id, root(`system.slice/docker-${id}.scope/memory.peak`, '5242880\n'))).toBe(5242880);
+  });
+
+  test('an empty or zero peak is no reading: the next layout is tried, else undefined (never 0 MB)', () => {
+    expect(readPeakFromHost(id, root(`memory/docker/${id}/memory.max_usage_in_bytes`, ''))).toBeUndefined();
+    expect(readPeakFromHost(id, root(`memory/docker/${id}/memory.max_usage_in_bytes`, '0\n'))).toBeUndefined();
+    const both = root(`memory/docker/${id}/memory.max_usage_in_bytes`, '\n');
+    fs.mkdirSync(path.join(both, 'docker', id), { recursive: true });
+    fs.writeFileSync(path.join(both, 'docker', id, 'memory.peak'), '2097152\n');
+    expect(readPeakFromHost(id, both)).toBe(2097152);
   });
 
   test('nothing readable: undefined, never the configured size', () => {

@@ -76,6 +76,57 @@ describe('SandboxPool', () => {
     await expect(call(p, 2)).rejects.toThrow(/shutting down/);
   });
 
+  test('a dead idle environment is skipped and forgotten, never handed a request', async () => {
+    const { p, made } = pool(2);
+    await call(p, 0);
+    made[0].destroyed = true; // its container died while idle
+    FakeSandbox.live--;
+    const out = await call(p, 1);
+    expect(out.sandbox).toBe(1);
+    expect(made[0].maxBusy).toBe(1); // only ever the first request
+    expect(p.size).toBe(1);
+    await p.close();
+  });
+
+  test('a waiter is served by a fresh environment after the busy one turns out broken', async () => {
+    const { p, made } = pool(1, n => n !== 0);
+    const [first, second] = await Promise.all([call(p, 0), call(p, 1)]);
+    expect(first.sandbox).toBe(0);
+    expect(second.sandbox).toBe(1);
+    expect(made[0].destroyed).toBe(true);
+    expect(p.size).toBe(1);
+    await p.close();
+    expect(FakeSandbox.live).toBe(0);
+  });
+
+  test('prewarm keeps its environment for the first request', async () => {
+    const { p, made } = pool(2);
+    await p.prewarm();
+    expect(made).toHaveLength(1);
+    const out = await call(p, 0);
+    expect(out.sandbox).toBe(0);
+    expect(made).toHaveLength(1);
+    await p.close();
+  });
+
+  test('an environment that fails to start frees its slot: the waiter gets the error, the next request a new one', async () => {
+    let fail = true;
+    const made: FakeSandbox[] = [];
+    const p = new SandboxPool({
+      maxConcurrency: 1,
+      start: async () => {
+        if (fail) { fail = false; throw new Error('docker is gone'); }
+        const s = new FakeSandbox(made.length, () => true);
+        made.push(s);
+        return s as unknown as Sandbox;
+      },
+    });
+    await expect(call(p, 0)).rejects.toThrow('docker is gone');
+    expect(p.size).toBe(0);
+    expect((await call(p, 1)).sandbox).toBe(0);
+    await p.close();
+  });
+
   test('maxConcurrency below 1 is refused', () => {
     expect(() => pool(0)).toThrow(/maxConcurrency must be at least 1/);
   });
