@@ -17,10 +17,50 @@ export function gitSpawnCount(): number {
   return spawnCount;
 }
 
-function runGit(root: string, args: string[]): { ok: boolean; stdout: string; stderr: string } {
+/**
+ * Git could not read a repository: not installed, the repository owned by another user (git's "dubious ownership"),
+ * a corrupt index, or another failure. Carries what happened and the fix, so callers can name their construct.
+ */
+export class GitUnreadableError extends Error {
+  constructor(public readonly root: string, public readonly reason: string, public readonly fix: string) {
+    super(`${reason}. ${fix}`);
+    this.name = 'GitUnreadableError';
+  }
+}
+
+/**
+ * Runs git in `root` and returns its output; undefined when it fails in the way `expected` recognizes (from its exit
+ * code and message); throws GitUnreadableError for any other failure.
+ */
+function runGit(root: string, args: string[], expected?: (status: number, stderr: string) => boolean): string | undefined {
   spawnCount++;
-  const result = spawnSync('git', args, { cwd: root, encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
-  return { ok: result.status === 0, stdout: result.stdout ?? '', stderr: (result.stderr ?? String(result.error ?? '')).trim() };
+  // The program's environment as it stands (PATH included), not the one Node started with.
+  const result = spawnSync('git', args, { cwd: root, env: process.env, encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
+  const stderr = (result.stderr ?? '').trim();
+  if (!result.error && result.status === 0) return result.stdout ?? '';
+  if (!result.error && result.status !== null && expected?.(result.status, stderr)) return undefined;
+  throw gitFailure(root, args, result.error as NodeJS.ErrnoException | undefined, stderr);
+}
+
+/** git's message for a repository whose branch has no commit yet. */
+const NO_COMMITS = /does not have any commits yet|bad default revision 'HEAD'|unknown revision or path not in the working tree/;
+
+/** What went wrong, in the user's terms, with the fix git itself would suggest. */
+export function gitFailure(root: string, args: string[], error: NodeJS.ErrnoException | undefined, stderr: string): GitUnreadableError {
+  if (error?.code === 'ENOENT') {
+    return new GitUnreadableError(root, `git is not installed or not on the PATH (spawn git ENOENT), so ${root} cannot be read`,
+      'Install git, or pass the commit another way');
+  }
+  if (error) return new GitUnreadableError(root, `git could not run in ${root} (${error.message})`, 'Check that git runs there');
+  if (/dubious ownership/i.test(stderr)) {
+    return new GitUnreadableError(root, `git refuses to read ${root}: it belongs to another user ("detected dubious ownership")`,
+      `If you trust it, run 'git config --global --add safe.directory ${root}'`);
+  }
+  if (/index file (corrupt|smaller than expected)|bad index file|index uses .* extension, which we do not understand|bad signature/i.test(stderr)) {
+    return new GitUnreadableError(root, `the git index of ${root} is corrupt (${stderr.split('\n')[0]})`,
+      `Rebuild it, keeping your files: 'rm "$(git -C ${root} rev-parse --git-path index)" && git -C ${root} reset'`);
+  }
+  return new GitUnreadableError(root, `git ${args[0]} failed in ${root} (${stderr.split('\n')[0] || 'no message'})`, 'Check that git can read the repository');
 }
 
 /** Finds the top of the git work tree holding `directory` without spawning git (`.git` is a dir or, in worktrees, a file). */
@@ -57,7 +97,7 @@ export function parsePorcelainZ(output: string): GitStatus {
 }
 
 interface RepositoryState {
-  head?: { sha?: string; error?: string };
+  head?: { sha?: string; error?: GitUnreadableError };
   status?: GitStatus;
   tracked?: string[];
   shallow?: boolean;
@@ -90,24 +130,34 @@ export class GitReader {
     return state;
   }
 
-  /** `git rev-parse HEAD` of the repository at `root`; throws with git's message when there is no commit. */
-  public headSha(root: string): string {
+  /**
+   * `git rev-parse HEAD` of the repository at `root`: a full hex SHA, or undefined when the repository has no commit
+   * yet. Throws GitUnreadableError when git cannot read the repository.
+   */
+  public headSha(root: string): string | undefined {
     const state = this.state(root);
     if (!state.head) {
-      const result = runGit(root, ['rev-parse', '--verify', 'HEAD']);
-      state.head = result.ok ? { sha: result.stdout.trim() } : { error: result.stderr || 'git rev-parse HEAD failed' };
+      try {
+        // --verify -q exits 1 without a message when HEAD names no commit (a repository without commits).
+        const sha = runGit(root, ['rev-parse', '--verify', '-q', 'HEAD'], (status, stderr) => status === 1 && stderr === '')?.trim();
+        if (sha !== undefined && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
+          throw new GitUnreadableError(root, `git rev-parse HEAD in ${root} printed '${sha}', not a commit SHA`, 'Check that git can read the repository');
+        }
+        state.head = { sha };
+      } catch (error) {
+        if (!(error instanceof GitUnreadableError)) throw error;
+        state.head = { error };
+      }
     }
-    if (state.head.error) throw new Error(state.head.error);
-    return state.head.sha!;
+    if (state.head.error) throw state.head.error;
+    return state.head.sha;
   }
 
   /** Changed, untracked and ignored paths of the repository at `root`. */
   public status(root: string): GitStatus {
     const state = this.state(root);
     if (!state.status) {
-      const result = runGit(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching']);
-      if (!result.ok) throw new Error(result.stderr || 'git status failed');
-      state.status = parsePorcelainZ(result.stdout);
+      state.status = parsePorcelainZ(runGit(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching'])!);
     }
     return state.status;
   }
@@ -123,9 +173,7 @@ export class GitReader {
   public trackedFiles(root: string): string[] {
     const state = this.state(root);
     if (!state.tracked) {
-      const result = runGit(root, ['ls-files', '-z']);
-      if (!result.ok) throw new Error(result.stderr || 'git ls-files failed');
-      state.tracked = result.stdout.split('\0').filter(f => f.length > 0);
+      state.tracked = runGit(root, ['ls-files', '-z'])!.split('\0').filter(f => f.length > 0);
     }
     return state.tracked;
   }
@@ -138,9 +186,9 @@ export class GitReader {
     const state = this.state(root);
     const key = pathspecs.join('\0');
     if (!state.lastCommits.has(key)) {
-      // --no-renames: a file renamed out of the context changed the context; an empty HEAD has no log.
-      const result = runGit(root, ['log', '-1', '--format=%H', '--no-renames', '--', ...pathspecs]);
-      state.lastCommits.set(key, result.ok && result.stdout.trim() ? result.stdout.trim() : undefined);
+      // --no-renames: a file renamed out of the context changed the context. A repository without commits has no log.
+      const sha = runGit(root, ['log', '-1', '--format=%H', '--no-renames', '--', ...pathspecs], (_, stderr) => NO_COMMITS.test(stderr))?.trim();
+      state.lastCommits.set(key, sha || undefined);
     }
     return state.lastCommits.get(key);
   }

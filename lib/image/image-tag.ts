@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { invalidInput } from '../errors';
 import { ContextState, contextStateOf } from './context-state';
 import { checkEcrTag } from './ecr-tag';
-import { findGitRoot, GitReader } from './git';
+import { findGitRoot, GitReader, GitUnreadableError } from './git';
 
 /**
  * Options for {@link ImageTag.gitSha}.
@@ -177,53 +177,98 @@ class GitShaTag extends ImageTag {
     }
     const gitRoot = findGitRoot(request.directory);
     const reader = GitReader.of(request.scope);
-    const context = gitRoot ? contextStateOf(reader, gitRoot, request.directory, request.exclude, request.ignoreMode, request.file) : undefined;
+    let context: ContextState | undefined;
+    let unreadable: GitUnreadableError | undefined;
+    if (gitRoot) {
+      try {
+        context = contextStateOf(reader, gitRoot, request.directory, request.exclude, request.ignoreMode, request.file);
+      } catch (error) {
+        unreadable = unreadableOrThrow(error);
+      }
+    }
     const dirtyPaths = context?.dirtyPaths ?? [];
+    if (unreadable && this.options.allowDirty === false) {
+      throw invalidInput(path, `${unreadable.reason}, so whether the build context ${request.directory} holds changes the commit does not pin cannot be checked, and allowDirty is false`,
+        `${unreadable.fix}.`);
+    }
     if (dirtyPaths.length > 0 && this.options.allowDirty === false) {
       const shown = dirtyPaths.slice(0, 5).join(', ') + (dirtyPaths.length > 5 ? `, and ${dirtyPaths.length - 5} more` : '');
       throw invalidInput(path, `the build context ${request.directory} has changes the commit does not pin (${shown}) and allowDirty is false`,
         'Commit or remove them (or exclude them from the context), or allow dirty builds.');
     }
-    const { sha, source } = this.findSha(request, context, reader);
+    const { sha, source } = this.findSha(request, context, reader, unreadable);
     if (sha.length < length) {
       throw invalidInput(path, `git SHA '${sha}' from ${source} is shorter than the tag length ${length}`, 'Pass the full commit SHA or a smaller length.');
     }
     return { mode: 'copy', version: sha.slice(0, length), dirty: dirtyPaths.length > 0 };
   }
 
-  private findSha(request: TagRequest, context: ContextState | undefined, reader: GitReader): { sha: string; source: string } {
-    if (this.options.sha !== undefined && this.options.sha !== '') {
-      return { sha: checkSha(request.path, this.options.sha, 'ImageTag.gitSha({ sha })'), source: 'ImageTag.gitSha({ sha })' };
-    }
-    let gitError: string | undefined;
-    if (context) {
-      const commit = context.lastInputCommit();
-      if (commit) {
-        warnIfShallow(request.scope, reader, context.gitRoot);
-        return { sha: checkSha(request.path, commit, 'git log'), source: 'git log' };
-      }
-      // No commit touched the context yet (it is new): the newest commit names it, with the dirty mark.
+  /**
+   * Inside a readable checkout, git decides. Otherwise (no checkout, no commit yet, or git cannot read the
+   * repository) the documented fallbacks apply in order: gitSha({ sha }), the CDK context value, the CI variables.
+   */
+  private findSha(request: TagRequest, context: ContextState | undefined, reader: GitReader,
+    unreadable: GitUnreadableError | undefined): { sha: string; source: string } {
+    const given = this.options.sha !== undefined && this.options.sha !== '';
+    let noCommitIn: string | undefined;
+    if (context && !given) {
       try {
-        return { sha: checkSha(request.path, reader.headSha(context.gitRoot), 'git rev-parse HEAD'), source: 'git' };
-      } catch (e) {
-        gitError = (e as Error).message.split('\n')[0];
+        const commit = context.lastInputCommit();
+        if (commit) {
+          warnIfShallow(request.scope, reader, context.gitRoot);
+          return { sha: checkSha(request.path, commit, 'git log'), source: 'git log' };
+        }
+        // No commit touched the context yet (it is new): the newest commit names it, with the dirty mark.
+        const head = reader.headSha(context.gitRoot);
+        if (head) return { sha: checkSha(request.path, head, 'git rev-parse HEAD'), source: 'git' };
+        noCommitIn = context.gitRoot;
+      } catch (error) {
+        unreadable = unreadableOrThrow(error);
       }
     }
     const fallbacks: Array<[string, unknown]> = [
+      ['ImageTag.gitSha({ sha })', this.options.sha],
       [`context '${GIT_SHA_CONTEXT_KEY}'`, request.scope.node.tryGetContext(GIT_SHA_CONTEXT_KEY)],
       ...CI_SHA_VARIABLES.map((name): [string, unknown] => [`$${name}`, process.env[name]]),
     ];
     for (const [source, value] of fallbacks) {
       if (value === undefined || value === '') continue;
-      return { sha: checkSha(request.path, String(value), source), source };
+      const sha = checkSha(request.path, String(value), source);
+      if (unreadable) warnUnreadable(request.scope, unreadable, source);
+      return { sha, source };
     }
-    if (gitError) {
-      throw invalidInput(request.path, `cannot read the git SHA of ${context?.gitRoot} (${gitError})`,
+    if (unreadable) {
+      throw invalidInput(request.path, unreadable.reason,
+        `${unreadable.fix}; or pass the commit with 'cdk synth -c ${GIT_SHA_CONTEXT_KEY}=<sha>', a CI variable such as GITHUB_SHA, or ImageTag.gitSha({ sha }).`);
+    }
+    if (noCommitIn) {
+      throw invalidInput(request.path, `cannot read the git SHA of ${noCommitIn} (the repository has no commit yet)`,
         `Make a first commit, or pass a SHA with 'cdk synth -c ${GIT_SHA_CONTEXT_KEY}=<sha>' or ImageTag.gitSha({ sha }).`);
     }
     throw invalidInput(request.path, `cannot tag with a git SHA: ${request.directory} is not in a git checkout and no SHA was given`,
       `Pass one with 'cdk synth -c ${GIT_SHA_CONTEXT_KEY}=<sha>', ImageTag.gitSha({ sha }), or a CI variable such as GITHUB_SHA; or use ImageTag.of('<version>').`);
   }
+}
+
+/** Warning id for a repository git cannot read, where the tag falls back to a SHA passed another way. */
+export const GIT_UNREADABLE_WARNING = 'cdk-container-function:GitUnreadable';
+
+function unreadableOrThrow(error: unknown): GitUnreadableError {
+  if (error instanceof GitUnreadableError) return error;
+  throw error;
+}
+
+const WARNED_UNREADABLE = new WeakMap<IConstruct, Set<string>>();
+
+/** Once per stack and repository: the tag uses a SHA passed in, and nothing checked the context against it. */
+function warnUnreadable(scope: IConstruct, unreadable: GitUnreadableError, source: string): void {
+  const stack = Stack.of(scope);
+  const warned = WARNED_UNREADABLE.get(stack) ?? new Set<string>();
+  WARNED_UNREADABLE.set(stack, warned);
+  if (warned.has(unreadable.root)) return;
+  warned.add(unreadable.root);
+  Annotations.of(stack).addWarningV2(GIT_UNREADABLE_WARNING,
+    `${unreadable.reason}: image tags use the SHA from ${source}, and no one checked that the build contexts match that commit. ${unreadable.fix}.`);
 }
 
 const WARNED_SHALLOW = new WeakSet<IConstruct>();
