@@ -88,6 +88,8 @@ for (const name of ['synth', 'images', 'checks']) {
 project.addTask('bench:measure', { exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json bench/measure.ts', receiveArgs: true });
 // Needs a Docker engine: warm p50/p99 through `serve`, cold invokes vs a bare `docker run` (issue 10).
 project.addTask('bench:invoke', { exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json bench/invoke.ts', receiveArgs: true });
+// Needs a Docker engine: the HTTP front door's overhead over serve, p50/p99, sequential and 8-way; streamed first byte (issue 16).
+project.addTask('bench:api', { exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json bench/api.ts', receiveArgs: true });
 // The package's one CLI, run from the sources inside this repository: npm run cli -- dockerfile <dir> --base ... --handler ...
 project.addTask('cli', {
   exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json lib/cli/main.ts',

@@ -68,8 +68,18 @@ export class FrontDoor {
         this.sendError(res, undefined, gatewayError(o.api.kind, 'INTEGRATION_FAILURE'));
       });
     });
+    // `Expect: 100-continue` (curl, for large bodies): a body over the limit is refused before it is sent.
+    this.server.on('checkContinue', (req, res) => {
+      if (Number(req.headers['content-length'] ?? 0) <= this.requestLimit()) res.writeContinue();
+      this.server.emit('request', req, res);
+    });
     // A slow client must not hold a socket for ever; the integration itself is bounded by its timeout.
     this.server.requestTimeout = 60_000;
+  }
+
+  /** Function URLs take Lambda's 6 MB invocation payload; APIs take API Gateway's 10 MB. */
+  private requestLimit(): number {
+    return this.o.api.kind === 'url' ? MAX_SYNC_REQUEST_BYTES : GATEWAY_MAX_REQUEST_BYTES;
   }
 
   get api(): ApiInfo {
@@ -109,8 +119,7 @@ export class FrontDoor {
       this.sendError(res, origin, { status: 403, body: '{"message":"Forbidden"}', contentType: 'application/json', type: 'ACCESS_DENIED' }, requestId);
       return;
     }
-    const limit = api.kind === 'url' ? MAX_SYNC_REQUEST_BYTES : GATEWAY_MAX_REQUEST_BYTES;
-    const body = await readBody(req, limit);
+    const body = await readBody(req, this.requestLimit());
     if (!body) { this.sendError(res, origin, gatewayError(api.kind, 'REQUEST_TOO_LARGE'), requestId); return; }
     const target = new URL(req.url ?? '/', 'http://localhost');
     const rawQuery = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
