@@ -9,6 +9,9 @@ import { isPreflight, originAllowed, preflightHeaders, withCorsHeaders } from '.
 import { EventSite, FrontDoorRequest } from '../../../lib/local/http/request';
 import { ApiInfo, AuthorizerInfo, CorsConfig, HttpRoute } from '../../../lib/local/http/routes';
 
+// Generous: RSA key generation for the JWT tests is slow on a loaded machine.
+jest.setTimeout(60_000);
+
 const cors: CorsConfig = {
   allowOrigins: ['https://app.example.com', 'https://*.example.org'],
   allowMethods: ['GET', 'POST'],
