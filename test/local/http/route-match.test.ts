@@ -31,7 +31,8 @@ describe('matchPath', () => {
 });
 
 describe('HTTP API precedence', () => {
-  const routes = ['GET /items/{id}', 'GET /items/special', 'ANY /items/{id}', 'ANY /{proxy+}', 'POST /items', '$default'].map(r);
+  // ANY before GET in the list: the exact method must win by precedence, not by order.
+  const routes = ['ANY /items/{id}', 'ANY /{proxy+}', 'GET /items/{id}', 'GET /items/special', 'POST /items', '$default'].map(r);
   test.each([
     ['GET', '/items/special', 'GET /items/special', undefined],
     ['GET', '/items/42', 'GET /items/{id}', { id: '42' }],
