@@ -10,7 +10,7 @@ import CDP from 'chrome-remote-interface';
 import { describeWithDocker, docker } from './support/docker';
 import { freePort } from './support/registry';
 import { ensureStandIns } from './support/standins';
-import { FUNCTIONS } from './support/workspace';
+import { FUNCTIONS, removeAssetImages } from './support/workspace';
 import { OWNER_LABEL } from '../../lib/local/runtime/owner';
 
 jest.setTimeout(20 * 60_000);
@@ -66,6 +66,7 @@ describeWithDocker('invoke --debug-port: Node.js inspector, driven by chrome-rem
   });
 
   afterAll(async () => {
+    if (project) await removeAssetImages(path.join(project, 'cdk.out'));
     if (project) fs.rmSync(project, { recursive: true, force: true });
   });
 

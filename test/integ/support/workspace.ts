@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { docker } from './docker';
 
 export const FUNCTIONS = path.join(__dirname, '..', '..', 'fixtures', 'functions');
 
@@ -23,4 +24,12 @@ export function secretFile(name: string, content: string): string {
   const p = path.join(dir, name);
   fs.writeFileSync(p, content, { mode: 0o600 });
   return p;
+}
+
+/** Removes the local images (`cdkasset-<id>`) the tools built for the image assets of an assembly. */
+export async function removeAssetImages(assemblyDir: string): Promise<void> {
+  for (const file of fs.readdirSync(assemblyDir).filter(f => f.endsWith('.assets.json'))) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, file), 'utf8'));
+    for (const id of Object.keys(manifest.dockerImages ?? {})) await docker(['image', 'rm', '-f', `cdkasset-${id.toLowerCase()}`], { allowFailure: true });
+  }
 }
