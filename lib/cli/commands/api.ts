@@ -63,7 +63,11 @@ export function configureApiCommand(command: Command): Command {
         const assembly = await resolveAssembly({ app: opts.app });
         const cloud = openAssembly(assembly.directory);
         const images = appFunctions(cloud);
-        const stacks = cloud.stacksRecursively.map(s => ({ stackName: s.stackName, template: s.template }));
+        const stacks = cloud.stacksRecursively.map(s => ({
+          stackName: s.stackName,
+          template: s.template,
+          paths: new Map(s.findMetadataByType('aws:cdk:logicalId').map(m => [String(m.data), m.path] as [string, string])),
+        }));
         const { routes, mocks, refused } = appRoutes(stacks, {
           stage: opts.stage,
           imageFunctions: new Set(images.map(f => functionKey(f.spec))),

@@ -8,6 +8,8 @@ import { RouteReadOptions, templateRoutes } from './template-routes';
 export interface AppStackTemplate {
   readonly stackName: string;
   readonly template: unknown;
+  /** Construct paths by logical id (the assembly's `aws:cdk:logicalId` metadata). */
+  readonly paths?: ReadonlyMap<string, string>;
 }
 
 export interface AppRouteOptions extends RouteReadOptions {
@@ -26,7 +28,7 @@ export function appRoutes(stacks: readonly AppStackTemplate[], o: AppRouteOption
   const mocks: MockRoute[] = [];
   const refused: RefusedRoute[] = [];
   for (const s of stacks) {
-    const t = templateRoutes(s.stackName, s.template, o);
+    const t = templateRoutes(s.stackName, s.template, { ...o, paths: s.paths });
     mocks.push(...t.mocks);
     refused.push(...t.refused);
     for (const r of t.routes) {
@@ -36,7 +38,7 @@ export function appRoutes(stacks: readonly AppStackTemplate[], o: AppRouteOption
       const zip = fns.find(f => !o.imageFunctions.has(key(f)));
       if (zip) {
         const resource = (s.template as any)?.Resources?.[zip.logicalId];
-        refuse(`${o.functionPaths.get(key(zip)) ?? constructPath(zip.stackName, zip.logicalId, resource)} is not a container-image function (a zip function); \`api\` runs the app's container-image functions only`);
+        refuse(`${o.functionPaths.get(key(zip)) ?? constructPath(zip.stackName, zip.logicalId, resource, s.paths)} is not a container-image function (a zip function); \`api\` runs the app's container-image functions only`);
         continue;
       }
       if (r.auth.type === 'JWT' && !o.haveJwks) {

@@ -9,12 +9,12 @@ import { Resources, constructPath, corsConfig, resourcesOfType } from './templat
 
 type Json = any;
 
-export function functionUrlRoutes(stackName: string, template: Json): TemplateRoutes {
+export function functionUrlRoutes(stackName: string, template: Json, o: { readonly paths?: ReadonlyMap<string, string> } = {}): TemplateRoutes {
   const resources: Resources = template?.Resources ?? {};
   const out: TemplateRoutes = { routes: [], mocks: [], refused: [] };
   for (const [id, r] of resourcesOfType(resources, 'AWS::Lambda::Url')) {
     const p = r.Properties ?? {};
-    const path = constructPath(stackName, id, r);
+    const path = constructPath(stackName, id, r, o.paths);
     const refuse = (reason: string) => out.refused.push({ kind: 'url', stackName, api: path, method: 'ANY', path: '$default', reason });
     if (p.Qualifier !== undefined && typeof p.Qualifier !== 'string') { refuse('its Qualifier cannot be resolved'); continue; }
     const t = functionTarget(p.TargetFunctionArn, resources);

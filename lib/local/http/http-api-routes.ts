@@ -15,6 +15,7 @@ type Json = any;
 export interface HttpReadOptions {
   /** `--stage`: the stage to serve when an API has several. @default $default, else the first */
   readonly stage?: string;
+  readonly paths?: ReadonlyMap<string, string>;
 }
 
 /** `integrations/abc123` in a Route's Target: the Integration's logical id, from `Fn::Join` or `Ref`. */
@@ -29,7 +30,7 @@ export function httpApiRoutes(stackName: string, template: Json, o: HttpReadOpti
   const out: TemplateRoutes = { routes: [], mocks: [], refused: [] };
   for (const [apiId, apiRes] of resourcesOfType(resources, 'AWS::ApiGatewayV2::Api')) {
     const p = apiRes.Properties ?? {};
-    const apiPath = constructPath(stackName, apiId, apiRes);
+    const apiPath = constructPath(stackName, apiId, apiRes, o.paths);
     const refuse = (method: string, path: string, reason: string) =>
       out.refused.push({ kind: 'http', stackName, api: apiPath, method, path, reason });
     if (p.ProtocolType !== 'HTTP') { refuse('*', '*', `its protocol is ${p.ProtocolType}; only HTTP APIs are served`); continue; }

@@ -15,6 +15,7 @@ type Json = any;
 export interface RestReadOptions {
   /** `--stage`: the stage to serve when an API has several. @default the first one */
   readonly stage?: string;
+  readonly paths?: ReadonlyMap<string, string>;
 }
 
 /** `'value'` → `value`: method and gateway response parameters hold static values in single quotes. */
@@ -37,7 +38,7 @@ export function restApiRoutes(stackName: string, template: Json, o: RestReadOpti
   const resources: Resources = template?.Resources ?? {};
   const out: TemplateRoutes = { routes: [], mocks: [], refused: [] };
   for (const [apiId, apiRes] of resourcesOfType(resources, 'AWS::ApiGateway::RestApi')) {
-    const apiPath = constructPath(stackName, apiId, apiRes);
+    const apiPath = constructPath(stackName, apiId, apiRes, o.paths);
     const refuse = (method: string, path: string, reason: string) =>
       out.refused.push({ kind: 'rest', stackName, api: apiPath, method, path, reason } satisfies RefusedRoute);
     if (apiRes.Properties?.Body || apiRes.Properties?.BodyS3Location) {

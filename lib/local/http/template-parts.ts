@@ -5,10 +5,14 @@ type Json = any;
 
 export type Resources = { [logicalId: string]: Json };
 
-/** The resource's construct path (without `/Resource`), else `<stack>/<logicalId>`. */
-export function constructPath(stackName: string, logicalId: string, resource: Json): string {
-  const p = resource?.Metadata?.['aws:cdk:path'];
-  return typeof p === 'string' ? p.replace(/\/Resource$/, '') : `${stackName}/${logicalId}`;
+/**
+ * The resource's construct path (without `/Resource`): from its `aws:cdk:path` metadata (cdk synth), else
+ * from the assembly's `aws:cdk:logicalId` metadata (`paths`, which apps synthesized by a script also
+ * have), else `<stack>/<logicalId>`.
+ */
+export function constructPath(stackName: string, logicalId: string, resource: Json, paths?: ReadonlyMap<string, string>): string {
+  const p = resource?.Metadata?.['aws:cdk:path'] ?? paths?.get(logicalId);
+  return typeof p === 'string' ? p.replace(/^\//, '').replace(/\/Resource$/, '') : `${stackName}/${logicalId}`;
 }
 
 /** The logical id a `{ Ref: X }` or `{ Fn::GetAtt: [X, …] }` points at. */

@@ -3,8 +3,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CloudAssembly } from '@aws-cdk/cloud-assembly-api';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { appRoutes } from '../../../lib/local/http/app-routes';
 import { functionTarget } from '../../../lib/local/http/function-target';
 import { HttpRoute, routeName } from '../../../lib/local/http/routes';
 import { templateRoutes } from '../../../lib/local/http/template-routes';
@@ -150,5 +152,31 @@ describe('functionTarget', () => {
   ])('refuses %s with the reason', (_label, value, reason) => {
     const r = functionTarget(value, resources);
     expect('error' in r && r.error).toMatch(reason);
+  });
+});
+
+describe('an app synthesized by a script, without aws:cdk:path metadata', () => {
+  test('API and Function URL construct paths come from the assembly\'s aws:cdk:logicalId metadata', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-http-nometa-'));
+    try {
+      const app = new App({ outdir: dir });
+      httpApisStack(app, { nodeBase: 'base:1', allowedOrigin: 'http://localhost:5000' });
+      app.synth();
+      const stack = new CloudAssembly(dir).getStackByName('HttpApis');
+      expect(JSON.stringify(stack.template)).not.toContain('aws:cdk:path');
+      const paths = new Map(stack.findMetadataByType('aws:cdk:logicalId').map(m => [String(m.data), m.path] as [string, string]));
+      const { routes, refused } = appRoutes([{ stackName: 'HttpApis', template: stack.template, paths }], {
+        imageFunctions: new Set(Object.keys(stack.template.Resources).filter(id => id !== 'Zip9471D920').map(id => `HttpApis/${id}`)),
+        functionPaths: new Map(),
+        haveJwks: false,
+      });
+      expect([...new Set(routes.map(r => r.api.path))].sort()).toEqual(['HttpApis/Echo/FunctionUrl', 'HttpApis/Files', 'HttpApis/Http', 'HttpApis/Proxy', 'HttpApis/Stream/FunctionUrl']);
+      expect(refused).toEqual(expect.arrayContaining([
+        expect.objectContaining({ path: '/zip', reason: expect.stringMatching(/^HttpApis\/Zip is not a container-image function/) }),
+        expect.objectContaining({ path: '/jwt', reason: expect.stringContaining('pass --jwks FILE') }),
+      ]));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
