@@ -12,6 +12,7 @@ import { readJwks } from '../../local/http/authorizers/jwt-authorizer';
 import { functionKey } from '../../local/http/front-door';
 import { FrontDoors } from '../../local/http/front-doors';
 import { formatRouteTable } from '../../local/http/route-table';
+import { DebugFlags, addDebugFlags, applyDebugFlags } from '../debug-flags';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -39,10 +40,12 @@ interface ApiOptions {
   warm?: boolean;
 }
 
+type ApiFlags = ApiOptions & DebugFlags;
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function configureApiCommand(command: Command): Command {
-  return command
+  return addDebugFlags(command, { several: true })
     .description('serve the app\'s API Gateway REST and HTTP APIs and Function URLs on localhost, backed by its container-image functions')
     .option('-p, --port <port>', 'port of the first API; the next ones take the following ports (0: any free ports)', port, 3000)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -55,7 +58,7 @@ export function configureApiCommand(command: Command): Command {
     .option('--region <region>', 'region when a stack does not pin one (default: AWS_REGION or us-east-1)')
     .option('--max-concurrency <n>', 'containers per function at most (each serves one request at a time)', positiveInt, 4)
     .option('--warm', 'start one container per function before serving (no cold start on the first request)')
-    .action(async (opts: ApiOptions) => {
+    .action(async (opts: ApiFlags) => {
       let doors: FrontDoors | undefined;
       const note = (line: string) => process.stderr.write(`${line}\n`);
       try {
@@ -87,6 +90,7 @@ export function configureApiCommand(command: Command): Command {
           note,
           select: all => all.filter(f => needed.has(functionKey(f.spec))),
         });
+        await applyDebugFlags(functions, opts);
         doors = new FrontDoors({ routes, mocks, functions, maxConcurrency: opts.maxConcurrency, jwks, log: t => process.stderr.write(t) });
         const shutdown = (signal: NodeJS.Signals) => {
           process.stderr.write(`\n${signal}: removing containers…\n`);

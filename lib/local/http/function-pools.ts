@@ -15,7 +15,8 @@ export class FunctionPools {
   poolOf(fn: LocalFunction): SandboxPool {
     let pool = this.pools.get(fn);
     if (!pool) {
-      pool = new SandboxPool({ maxConcurrency: this.o.maxConcurrency, start: () => fn.startSandbox(c => this.o.log(c.toString('utf8'))) });
+      // A debugged function has one debug port, so one environment at a time.
+      pool = new SandboxPool({ maxConcurrency: fn.debug ? 1 : this.o.maxConcurrency, start: () => fn.startSandbox(c => this.o.log(c.toString('utf8'))) });
       this.pools.set(fn, pool);
     }
     return pool;
