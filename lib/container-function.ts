@@ -1,50 +1,19 @@
 import * as path from 'path';
 import { Annotations, Duration, Size, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ContainerFunctionProps } from './container-function-props';
 import { futurePath, invalidInput } from './errors';
 import { ensureFunctionLogGroup, validateLogGroupOptions } from './function-log-group';
-import { ContainerImage } from './image/container-image';
+import { FunctionImageCode } from './image/function-image-code';
 import { deliverImage } from './image/image-delivery';
 import { recordImageFacts } from './image/image-facts';
 import { planImage } from './image/image-plan';
-import { ImageTag } from './image/image-tag';
-import { LazyImage, LazyImageCode } from './image/lazy-image-code';
 import { LAMBDA_IMAGE_SIZE_LIMIT_BYTES } from './lambda-facts';
 import { validateFunctionOptions } from './validate-function-options';
 
-/**
- * Properties of a {@link ContainerFunction}: every `aws_lambda.FunctionOptions` field, plus the image.
- *
- * Defaults that differ from `aws_lambda.Function`: `architecture` is always explicit (X86_64),
- * `memorySize` is 1024 MB, `timeout` is 30 seconds, and the function gets its own log group with
- * `logRetention` (default one month) instead of an unlimited one.
- */
-export interface ContainerFunctionProps extends lambda.FunctionOptions {
-  /**
-   * The image to run: `ContainerImage.fromDockerfile()`, `ContainerImage.fromSource()` or `ContainerImage.fromEcr()`.
-   */
-  readonly image: ContainerImage;
-
-  /**
-   * How a built image is tagged. Not allowed with `ContainerImage.fromEcr()`.
-   * @default ImageTag.gitSha()
-   */
-  readonly tag?: ImageTag;
-
-  /**
-   * Where built images are copied to, under their tag (`<version>-<asset hash>`). Must be in the
-   * function's region (Lambda's rule); another account works once its repository policy lets this
-   * account's functions pull and the copier role (IAM path `/cdk-container-function/`) push.
-   * @default - one ImageRepository per stack, shared by its ContainerFunctions
-   */
-  readonly repository?: ecr.IRepository;
-
-  /**
-   * The image size budget, checked by `ContainerImageChecks`.
-   * @default - Lambda's image size limit (10 GiB)
-   */
-  readonly maxImageSize?: Size;
-}
+/** The construct's own defaults, where they differ from `aws_lambda.Function`'s (each stated again in its prop's docs). */
+const DEFAULT_MEMORY_SIZE_MB = 1024;
+const DEFAULT_TIMEOUT = Duration.seconds(30);
 
 /**
  * A container-image Lambda function: builds the image for the function's architecture, tags it
@@ -72,16 +41,16 @@ export class ContainerFunction extends lambda.DockerImageFunction {
     validateFunctionOptions(constructPath, props);
     validateLogGroupOptions(constructPath, props);
     const plan = planImage(scope, constructPath, props);
-    const lazyImage: LazyImage = { cmd: plan.config.cmd, entrypoint: plan.config.entrypoint, workingDirectory: plan.config.workingDirectory };
 
     // Log options are applied to the function's one log group (lib/function-log-group.ts), not through CDK's LogRetention resource.
     const { logRetention, logRemovalPolicy, ...functionOptions } = props;
     super(scope, id, {
       ...functionOptions,
       architecture: plan.architecture,
-      memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(30),
-      code: new LazyImageCode(lazyImage),
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_SIZE_MB,
+      timeout: props.timeout ?? DEFAULT_TIMEOUT,
+      // The URI is this function's own imageUri, set below once delivery has made the asset and the copy its children.
+      code: new FunctionImageCode({ cmd: plan.config.cmd, entrypoint: plan.config.entrypoint, workingDirectory: plan.config.workingDirectory }),
     });
 
     if (!props.logGroup) {
@@ -92,7 +61,6 @@ export class ContainerFunction extends lambda.DockerImageFunction {
     }
 
     const delivered = deliverImage(this, plan);
-    lazyImage.imageUri = delivered.imageUri;
     this.imageUri = delivered.imageUri;
     this.imageTag = delivered.imageTag;
     this.repository = delivered.repository;
@@ -107,7 +75,7 @@ export class ContainerFunction extends lambda.DockerImageFunction {
       contextDirectory: plan.config.directory,
       platform: plan.platform.platformName,
       imageTag: delivered.imageTag,
-      immutableTag: plan.kind === 'built' && plan.tagPlan.mode === 'copy',
+      immutableTag: delivered.immutableTag,
       cmd: plan.config.cmd,
       buildArgs: plan.config.buildOptions?.buildArgs,
       imageAsset: delivered.asset,

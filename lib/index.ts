@@ -1,4 +1,5 @@
-export { ContainerFunction, ContainerFunctionProps } from './container-function';
+export { ContainerFunction } from './container-function';
+export { ContainerFunctionProps } from './container-function-props';
 export { ContainerImage, DockerfileImageOptions, EcrImageOptions } from './image/container-image';
 export { ImageTag, GitShaTagOptions } from './image/image-tag';
 export { ImageRepository, ImageRepositoryProps } from './image/image-repository';

@@ -7,6 +7,13 @@ import { copyFunctionId, copyFunctionOf } from './ecr-deployment-internals';
 import { ensureFunctionLogGroup } from '../function-log-group';
 import { DEFAULT_REPOSITORY_ID } from './image-repository';
 
+/** Where one copy goes: the repository, the tag, and the image URI the function runs (built once, by the delivery). */
+export interface CopyDestination {
+  readonly repository: ecr.IRepository;
+  readonly tag: string;
+  readonly imageUri: string;
+}
+
 /**
  * cdk-ecr-deployment keeps one copy function per stack and memory size (a SingletonFunction), and the
  * first ECRDeployment of a size decides its role. Ours uses a size of its own, so a user's
@@ -50,16 +57,17 @@ export class ImageCopier extends Construct {
    * asset hash: a new image is a new resource (a rollback deletes it and never re-runs the old one),
    * and an unchanged image keeps its resource untouched.
    */
-  public copy(asset: ecr_assets.DockerImageAsset, destination: ecr.IRepository, tag: string, imageArch: string): ECRDeployment {
-    const destinationKey = repositoryKey(this, destination);
+  public copy(asset: ecr_assets.DockerImageAsset, destination: CopyDestination, imageArch: string): ECRDeployment {
+    const { repository, tag } = destination;
+    const destinationKey = repositoryKey(this, repository);
     const id = destinationKey.isDefault ? `Copy-${tag}` : `Copy-${tag}-To${destinationKey.key}`;
     const existing = this.copies.get(id);
     if (existing) return existing;
     this.checkSingletonRole();
-    this.allow(asset.repository, destination);
+    this.allow(asset.repository, repository);
     const copy = new ECRDeployment(this, id, {
       src: new DockerImageName(asset.imageUri),
-      dest: new DockerImageName(destination.repositoryUriForTag(tag)),
+      dest: new DockerImageName(destination.imageUri),
       imageArch: [imageArch],
       memoryLimit: COPY_FUNCTION_MEMORY_MIB,
       // cdk-ecr-deployment grants its role push to every repository ('*'): an immutable view of ours drops that.

@@ -3,7 +3,7 @@ import { hotswapDeliveryOn, publishedAsset, tagOnceCopied } from './hotswap-deli
 import { sharedImageAsset } from './image-assets';
 import { ImageCopier } from './image-copier';
 import { BuiltImagePlan, EcrImagePlan, ImagePlan } from './image-plan';
-import { ImageRepository, addLambdaPullStatement } from './image-repository';
+import { ImageRepository, addLambdaPullStatement, restrictPushesToCopiers } from './image-repository';
 import { CopyTagPlan, finalImageTag } from './image-tag';
 
 /** Where a function's image ended up. */
@@ -12,6 +12,8 @@ export interface DeliveredImage {
   readonly imageTag: string;
   readonly repository: ecr.IRepository;
   readonly asset?: ecr_assets.DockerImageAsset;
+  /** True when the library guarantees the tag never names another image: a copy under `<version>-<asset hash>`. */
+  readonly immutableTag: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export function deliverImage(fn: lambda.Function, plan: ImagePlan): DeliveredIma
   // Same metadata as DockerImageCode.fromImageAsset, so `sam local invoke` can build and run it.
   asset.addResourceMetadata(fn.node.defaultChild as lambda.CfnFunction, 'Code.ImageUri');
   if (plan.tagPlan.mode === 'asset') {
-    return { imageUri: asset.imageUri, imageTag: asset.imageTag, repository: asset.repository, asset };
+    return { imageUri: asset.imageUri, imageTag: asset.imageTag, repository: asset.repository, asset, immutableTag: false };
   }
   return copyToTag(fn, asset, plan, plan.tagPlan);
 }
@@ -36,17 +38,20 @@ export function deliverImage(fn: lambda.Function, plan: ImagePlan): DeliveredIma
 function copyToTag(fn: lambda.Function, asset: ecr_assets.DockerImageAsset, plan: BuiltImagePlan, tagPlan: CopyTagPlan): DeliveredImage {
   const destination = plan.repository ?? ImageRepository.forStack(fn);
   const tag = finalImageTag(fn.node.path, tagPlan, asset.assetHash);
-  if (destination instanceof ImageRepository) destination.restrictPushesToCopiers();
+  if (destination instanceof ImageRepository) restrictPushesToCopiers(destination);
   addLambdaPullStatement(destination);
-  const copy = ImageCopier.forStack(fn).copy(asset, destination, tag, plan.platform.imageArch);
+  const imageUri = destination.repositoryUriForTag(tag);
+  const copy = ImageCopier.forStack(fn).copy(asset, { repository: destination, tag, imageUri }, plan.platform.imageArch);
   // The copy stays in the template either way, so switching the development delivery off re-creates no copy.
-  if (hotswapDeliveryOn(fn)) return { ...publishedAsset(fn, asset), repository: asset.repository, asset };
+  if (hotswapDeliveryOn(fn)) return { ...publishedAsset(fn, asset), repository: asset.repository, asset, immutableTag: false };
   fn.node.defaultChild!.node.addDependency(copy);
-  return { imageUri: destination.repositoryUriForTag(tagOnceCopied(tag, copy)), imageTag: tag, repository: destination, asset };
+  // The function reads the tag from the copy (see tagOnceCopied): the same URI, known only once the copy has run.
+  return { imageUri: destination.repositoryUriForTag(tagOnceCopied(tag, copy)), imageTag: tag, repository: destination, asset, immutableTag: true };
 }
 
 /** Points the function at an existing image. */
 function useEcrImage(plan: EcrImagePlan): DeliveredImage {
   addLambdaPullStatement(plan.repository);
-  return { imageUri: plan.repository.repositoryUriForTagOrDigest(plan.tagOrDigest), imageTag: plan.tagOrDigest, repository: plan.repository };
+  const imageUri = plan.repository.repositoryUriForTagOrDigest(plan.tagOrDigest);
+  return { imageUri, imageTag: plan.tagOrDigest, repository: plan.repository, immutableTag: false };
 }

@@ -1,7 +1,7 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { COPIER_ROLE_PATH } from './copier-role-path';
-import { markPushRestricted } from './image-facts';
+import { isPushRestricted, markPushRestricted } from './image-facts';
 
 /**
  * Properties of an {@link ImageRepository}.
@@ -51,8 +51,6 @@ export class ImageRepository extends ecr.Repository {
     return new ImageRepository(stack, DEFAULT_REPOSITORY_ID);
   }
 
-  private pushRestricted = false;
-
   constructor(scope: Construct, id: string, props: ImageRepositoryProps = {}) {
     super(scope, id, {
       repositoryName: props.repositoryName,
@@ -73,30 +71,32 @@ export class ImageRepository extends ecr.Repository {
   }
 
   /**
-   * Denies pushes and deletes to every principal but the library's copier roles (any stack of this
-   * account: they share the IAM path `/cdk-container-function/`), so several stacks can deliver into
-   * one repository without naming each other's roles.
+   * Lets Lambda functions of this account pull (and nothing else), through the repository policy; once per
+   * repository, however often it is asked. ContainerFunction grants this itself to the repository it delivers to.
    */
-  public restrictPushesToCopiers(): void {
-    if (this.pushRestricted) return;
-    this.pushRestricted = true;
-    markPushRestricted(this);
-    const stack = Stack.of(this);
-    this.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'OnlyImageCopiersPush',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: [...PUSH_AND_DELETE_ACTIONS],
-      conditions: {
-        ArnNotLike: { 'aws:PrincipalArn': `arn:${stack.partition}:iam::${this.env.account}:role${COPIER_ROLE_PATH}*` },
-      },
-    }));
+  public grantLambdaPull(): iam.Grant {
+    return addLambdaPullStatement(this);
   }
+}
 
-  /** Lets Lambda functions of this account pull (and nothing else). */
-  public grantLambdaPull(): void {
-    addLambdaPullStatement(this);
-  }
+/**
+ * Denies pushes and deletes to every principal but the library's copier roles (any stack of this account: they share
+ * the IAM path `/cdk-container-function/`), so several stacks can deliver into one repository without naming each
+ * other's roles. Delivery plumbing: called for the repositories the library copies into, not part of the public API.
+ */
+export function restrictPushesToCopiers(repository: ImageRepository): void {
+  if (isPushRestricted(repository)) return;
+  markPushRestricted(repository);
+  const stack = Stack.of(repository);
+  repository.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'OnlyImageCopiersPush',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: [...PUSH_AND_DELETE_ACTIONS],
+    conditions: {
+      ArnNotLike: { 'aws:PrincipalArn': `arn:${stack.partition}:iam::${repository.env.account}:role${COPIER_ROLE_PATH}*` },
+    },
+  }));
 }
 
 /** What the deny statement keeps from everyone but the copiers: writing layers and manifests, and deleting images. */
@@ -105,23 +105,33 @@ export const PUSH_AND_DELETE_ACTIONS = ['ecr:PutImage', 'ecr:InitiateLayerUpload
 /** Construct id of the stack's own repository (a child of the stack). */
 export const DEFAULT_REPOSITORY_ID = 'ContainerFunctionImages';
 
-const PULL_GRANTED = new WeakSet<ecr.IRepository>();
+const PULL_GRANTS = new WeakMap<ecr.IRepository, iam.Grant>();
 
 /**
  * Adds the repository-policy statement Lambda needs to pull, limited to this account's functions;
- * once per repository, however many functions pull from it.
+ * once per repository, however many functions pull from it (later calls return the first grant).
  */
-export function addLambdaPullStatement(repository: ecr.IRepository): void {
-  if (PULL_GRANTED.has(repository)) return;
-  PULL_GRANTED.add(repository);
+export function addLambdaPullStatement(repository: ecr.IRepository): iam.Grant {
+  const existing = PULL_GRANTS.get(repository);
+  if (existing) return existing;
   const stack = Stack.of(repository);
-  repository.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'LambdaPullsForThisAccount',
-    effect: iam.Effect.ALLOW,
-    principals: [new iam.ServicePrincipal('lambda.amazonaws.com')],
-    actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-    conditions: {
-      StringLike: { 'aws:sourceArn': stack.formatArn({ service: 'lambda', resource: 'function', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    },
-  }));
+  const lambdaService = new iam.ServicePrincipal('lambda.amazonaws.com');
+  const actions = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+  const grant = iam.Grant.addStatementToResourcePolicy({
+    grantee: lambdaService,
+    actions,
+    resourceArns: [repository.repositoryArn],
+    resource: repository,
+    statement: new iam.PolicyStatement({
+      sid: 'LambdaPullsForThisAccount',
+      effect: iam.Effect.ALLOW,
+      principals: [lambdaService],
+      actions,
+      conditions: {
+        StringLike: { 'aws:sourceArn': stack.formatArn({ service: 'lambda', resource: 'function', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }),
+  });
+  PULL_GRANTS.set(repository, grant);
+  return grant;
 }

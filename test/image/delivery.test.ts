@@ -409,6 +409,30 @@ describe('other image sources', () => {
     expect(fn.imageAsset).toBeUndefined();
   });
 
+  test('grantLambdaPull() returns the iam.Grant of the one pull statement, as CDK\'s grant* methods do', () => {
+    const stack = new Stack(new App(), 'S');
+    const images = new ImageRepository(stack, 'Images');
+    const grant = images.grantLambdaPull();
+    expect(grant).toBeInstanceOf(iam.Grant);
+    expect(grant.success).toBe(true);
+    expect(stack.resolve(grant.resourceStatements.map(s => s.toStatementJson()))).toEqual([{
+      Sid: 'LambdaPullsForThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'lambda.amazonaws.com' },
+      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      Condition: { StringLike: { 'aws:sourceArn': accountArn('lambda', ':function:*') } },
+    }]);
+    // Asked again (or by a function delivering into it), the repository keeps one statement and gives the same grant.
+    expect(images.grantLambdaPull()).toBe(grant);
+    new ContainerFunction(stack, 'Fn', fnProps('fn', { repository: images }));
+    const statements = only(Template.fromStack(stack), 'AWS::ECR::Repository')[1].Properties.RepositoryPolicyText.Statement;
+    expect(statements.filter((st: any) => st.Sid === 'LambdaPullsForThisAccount')).toHaveLength(1);
+  });
+
+  test('restricting pushes to the copiers is delivery plumbing, not a method of the public ImageRepository', () => {
+    expect((ImageRepository.prototype as any).restrictPushesToCopiers).toBeUndefined();
+  });
+
   test('ImageRepository({ immutableTags: true }) is IMMUTABLE', () => {
     const stack = new Stack(new App(), 'S');
     new ContainerFunction(stack, 'Fn', fnProps('fn', { repository: new ImageRepository(stack, 'Images', { immutableTags: true }) }));
