@@ -5,23 +5,7 @@ import { IConstruct } from 'constructs';
 import { SubjectDiscovery } from './discovery';
 import { CheckEngine, Finding, suppressionKey, UNUSED_SUPPRESSION } from './engine';
 import { IImageRule, RuleLevel } from './rule';
-import { AddInsteadOfCopyRule } from './rules/add-instead-of-copy';
-import { BuildSecretRule } from './rules/build-secret';
-import { CopyBeforeInstallRule } from './rules/copy-before-install';
-import { DeprecatedLambdaBaseImageRule } from './rules/deprecated-lambda-base-image';
-import { ImageSizeBudgetRule } from './rules/image-size-budget';
-import { LambdaImageSizeLimitRule } from './rules/lambda-image-size-limit';
-import { MissingLambdaCmdRule } from './rules/missing-lambda-cmd';
-import { MutableImageTagRule } from './rules/mutable-image-tag';
-import { MutableRepositoryRule } from './rules/mutable-repository';
-import { PackageCacheRule } from './rules/package-cache';
-import { PipCacheRule } from './rules/pip-cache';
-import { PlatformMismatchRule } from './rules/platform-mismatch';
-import { PlatformNotPinnedRule } from './rules/platform-not-pinned';
-import { RepositoryLifecyclePolicyRule } from './rules/repository-lifecycle-policy';
-import { RepositoryScanOnPushRule } from './rules/repository-scan-on-push';
-import { ShellFormCommandRule } from './rules/shell-form-command';
-import { UnpinnedBaseImageRule } from './rules/unpinned-base-image';
+import * as builtInRules from './rules';
 import { SizeEstimator } from './size-estimate';
 import { ImageSubject } from './subject';
 import { addSuppression, recordInTemplate, suppressionsOn } from './suppressions';
@@ -98,13 +82,11 @@ export class ContainerImageChecks implements IAspect {
 
   /** A new instance of every built-in rule. */
   public static defaultRules(): IImageRule[] {
-    return [
-      new MutableImageTagRule(), new MutableRepositoryRule(), new RepositoryScanOnPushRule(), new RepositoryLifecyclePolicyRule(),
-      new ImageSizeBudgetRule(), new LambdaImageSizeLimitRule(), new PlatformMismatchRule(), new PlatformNotPinnedRule(),
-      new UnpinnedBaseImageRule(), new BuildSecretRule(), new PipCacheRule(), new CopyBeforeInstallRule(),
-      new AddInsteadOfCopyRule(), new MissingLambdaCmdRule(), new ShellFormCommandRule(), new PackageCacheRule(),
-      new DeprecatedLambdaBaseImageRule(),
-    ];
+    // Every rule class of the rules barrel (lib/checks/rules/index.ts), with its default options, in order of id.
+    return (Object.values(builtInRules) as unknown[])
+      .filter((exported): exported is new () => IImageRule => typeof exported === 'function' && typeof exported.prototype?.check === 'function')
+      .map(RuleClass => new RuleClass())
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   private readonly engine: CheckEngine;
@@ -168,7 +150,7 @@ export class ContainerImageChecks implements IAspect {
     const asset = this.discovery!.imageAssetOf(subject);
     if (!asset) return;
     const measurement = this.measurer!.measure({
-      construct: subject.construct, asset, estimatedBytes: subject._estimatedSizeBytes(), budgetBytes: subject.maxImageSizeBytes,
+      construct: subject.construct, asset, estimatedBytes: subject.estimatedSizeBytes(), budgetBytes: subject.maxImageSizeBytes,
     });
     if (measurement) subject._useMeasurement(measurement);
   }

@@ -2,13 +2,14 @@
 // Reads what CDK already computed (staged asset directory, asset manifest) and never re-stages a context.
 import * as fs from 'fs';
 import * as path from 'path';
-import { AssetStaging, CfnResource, Reference, Stack, Tokenization } from 'aws-cdk-lib';
+import { AssetStaging, CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { CfnRegistryScanningConfiguration, CfnRepository } from 'aws-cdk-lib/aws-ecr';
 import { DockerImageAsset } from 'aws-cdk-lib/aws-ecr-assets';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { readDockerignore } from './size-estimate';
 import { ImageSubject, SubjectKind } from './subject';
+import { dockerImageAssetBuildOptions, pendingManifestEntry, stagingExcludes } from '../cdk-internals';
 import { imageFactsOf, isPushRestricted } from '../image/image-facts';
 import { DEFAULT_ARCHITECTURE } from '../lambda-facts';
 
@@ -74,7 +75,7 @@ export class SubjectDiscovery {
       contextDirectory: info?.contextDirectory ?? facts.contextDirectory,
       contextIgnorePatterns: usesFactsContext ? readDockerignore(facts.contextDirectory!) : info?.contextIgnorePatterns,
       platform: facts.platform ?? info?.platform,
-      architecture: Tokenization.isResolvable(architecture) || architecture.includes('${Token[') ? undefined : architecture,
+      architecture: Token.isUnresolved(architecture) ? undefined : architecture,
       imageUri,
       fromAsset: asset !== undefined && imageUri === asset.imageUri,
       immutableTag: facts.immutableTag,
@@ -195,12 +196,12 @@ function repositoryReferencedBy(imageUri: string): CfnRepository | undefined {
 }
 
 function assetInfo(asset: DockerImageAsset): AssetInfo {
-  const internals = asset as unknown as { dockerfilePath?: string; dockerBuildArgs?: { [key: string]: string } };
+  const buildOptions = dockerImageAssetBuildOptions(asset);
   const staging = asset.node.tryFindChild('Staging') as AssetStaging | undefined;
-  const file = internals.dockerfilePath ?? 'Dockerfile';
+  const file = buildOptions.dockerfilePath ?? 'Dockerfile';
   const source = staging?.sourcePath;
   const staged = staging && staging.absoluteStagedPath !== staging.sourcePath ? staging.absoluteStagedPath : undefined;
-  const exclude = (staging as unknown as { fingerprintOptions?: { exclude?: string[] } } | undefined)?.fingerprintOptions?.exclude;
+  const exclude = staging ? stagingExcludes(staging) : undefined;
   return {
     dockerfilePath: displayPath(source ? path.join(source, file) : file)!,
     dockerfileText: readIfExists(source ? path.join(source, file) : undefined),
@@ -208,15 +209,14 @@ function assetInfo(asset: DockerImageAsset): AssetInfo {
     contextDirectory: staged ?? source,
     contextIgnorePatterns: staged ? [] : (exclude ?? (source ? readDockerignore(source) : [])),
     platform: assetPlatform(asset),
-    buildArgs: internals.dockerBuildArgs,
+    buildArgs: buildOptions.buildArgs,
   };
 }
 
 /** The platform CDK recorded for the asset (asset manifest of the default synthesizer, or legacy metadata). */
 function assetPlatform(asset: DockerImageAsset): string | undefined {
   const stack = Stack.of(asset);
-  const synthesizer = stack.synthesizer as unknown as { assetManifest?: { dockerImages?: Record<string, { source?: { platform?: string } }> } };
-  const entry = synthesizer.assetManifest?.dockerImages?.[asset.assetHash];
+  const entry = pendingManifestEntry(asset);
   if (entry) return entry.source?.platform;
   for (const m of stack.node.metadata) {
     const data = m.data as { sourceHash?: string; platform?: string } | undefined;
@@ -240,5 +240,5 @@ function readIfExists(file: string | undefined): string | undefined {
 }
 
 function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' && !value.includes('${Token[') ? value : undefined;
+  return typeof value === 'string' && !Token.isUnresolved(value) ? value : undefined;
 }

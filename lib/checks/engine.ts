@@ -1,11 +1,11 @@
 // Internal: runs rules on subjects and turns their findings into reportable, suppressed-or-not findings.
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { MIN_SUPPRESSION_REASON_LENGTH } from '../lambda-facts';
-import { Pragma } from './dockerfile-model';
 import { redactSecrets } from './redact';
 import { IImageRule, RuleFinding, RuleLevel } from './rule';
 import { ImageSubject } from './subject';
+import { Pragma } from '../dockerfile/parsed-dockerfile';
+import { MIN_SUPPRESSION_REASON_LENGTH } from '../lambda-facts';
 import { findSuppression, ID_PREFIX, Suppression } from './suppressions';
 
 /** Engine diagnostics that are not rules: they have ids so they can be suppressed too. */

@@ -14,13 +14,13 @@ export interface SubjectSize {
 
 /** The measured size when known, else the static lower bound. */
 export function sizeOf(subject: ImageSubject): SubjectSize | undefined {
-  const measurement = subject._measurement();
+  const measurement = subject.measurement();
   if (measurement) {
     const layers = largestLayers(measurement, 5)
       .map(layer => `${formatSize(layer.sizeBytes)} ${describeLayer(layer, subject.dockerfilePath ?? 'Dockerfile')}`);
     return { bytes: measurement.sizeBytes, label: 'measured', layersText: layers.length > 0 ? `; largest layers: ${layers.join(', ')}` : '' };
   }
   if (subject.measuredSizeBytes !== undefined) return { bytes: subject.measuredSizeBytes, label: 'measured', layersText: '' };
-  const estimate = subject._estimatedSizeBytes();
+  const estimate = subject.estimatedSizeBytes();
   return estimate === undefined ? undefined : { bytes: estimate, label: 'estimated ≥', layersText: '' };
 }

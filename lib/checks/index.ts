@@ -1,21 +1,7 @@
 // Synth-time checks (ContainerImageChecks Aspect and its rules).
 export * from './container-image-checks';
+export { DockerfileFlag, DockerfileInstruction, DockerfileOutline, DockerfileStage } from './dockerfile-outline';
+export * from './measured-image';
 export * from './rule';
 export * from './subject';
-export { MutableImageTagRule } from './rules/mutable-image-tag';
-export { MutableRepositoryRule } from './rules/mutable-repository';
-export { RepositoryScanOnPushRule } from './rules/repository-scan-on-push';
-export { RepositoryLifecyclePolicyRule } from './rules/repository-lifecycle-policy';
-export { ImageSizeBudgetRule } from './rules/image-size-budget';
-export { LambdaImageSizeLimitRule } from './rules/lambda-image-size-limit';
-export { PlatformMismatchRule } from './rules/platform-mismatch';
-export { PlatformNotPinnedRule } from './rules/platform-not-pinned';
-export { UnpinnedBaseImageRule } from './rules/unpinned-base-image';
-export { BuildSecretRule } from './rules/build-secret';
-export { PipCacheRule } from './rules/pip-cache';
-export { CopyBeforeInstallRule } from './rules/copy-before-install';
-export { AddInsteadOfCopyRule } from './rules/add-instead-of-copy';
-export { MissingLambdaCmdRule } from './rules/missing-lambda-cmd';
-export { ShellFormCommandRule } from './rules/shell-form-command';
-export { PackageCacheRule } from './rules/package-cache';
-export * from './rules/deprecated-lambda-base-image';
+export * from './rules';

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import dockerignore from '@balena/dockerignore';
-import { copySources, flagValues, isRemoteSource, keywordOf, ParsedDockerfile } from './dockerfile-model';
+import { copySources, flagValues, isRemoteSource, keywordOf, ParsedDockerfile } from '../dockerfile/parsed-dockerfile';
 
 /** A regular file in a build context, by its context-relative POSIX path. */
 export interface ContextFile {

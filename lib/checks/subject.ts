@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
-import { ParsedDockerfile } from './dockerfile-model';
+import { DockerfileOutline, outlineOf } from './dockerfile-outline';
+import { MeasuredImage } from './measured-image';
 import { SizeEstimator } from './size-estimate';
+import { ParsedDockerfile } from '../dockerfile/parsed-dockerfile';
 import type { ImageMeasurement } from '../measure/measurement';
 
 /** What a subject of the checks is. */
@@ -196,7 +198,8 @@ export class ImageSubject {
   private parsed?: ParsedDockerfile | null;
   private sizeBytes?: number | null;
   private sizeEstimator?: (subject: ImageSubject, dockerfile: ParsedDockerfile) => number | undefined;
-  private measurement?: ImageMeasurement;
+  private measurementRecord?: ImageMeasurement;
+  private outline?: DockerfileOutline | null;
 
   constructor(props: ImageSubjectProps) {
     this.kind = props.kind;
@@ -222,7 +225,22 @@ export class ImageSubject {
   }
 
   /**
-   * The parsed Dockerfile, parsed once and shared by all rules.
+   * The Dockerfile, parsed once and shared by all rules: its stages with their `FROM` images (variables expanded with
+   * the build args, then ARG defaults) and instructions, each with its line. The built-in rules read the same parse.
+   *
+   * @returns undefined when the subject has no Dockerfile
+   */
+  public parsedDockerfile(): DockerfileOutline | undefined {
+    if (this.outline === undefined) {
+      const parsed = this._dockerfile();
+      this.outline = parsed ? outlineOf(parsed) : null;
+    }
+    return this.outline ?? undefined;
+  }
+
+  /**
+   * The parsed Dockerfile with its dockerfile-ast syntax tree, for the built-in rules ({@link parsedDockerfile} is
+   * the same parse as public data).
    * @internal
    */
   public _dockerfile(): ParsedDockerfile | undefined {
@@ -247,22 +265,25 @@ export class ImageSubject {
    * @internal
    */
   public _useMeasurement(measurement: ImageMeasurement): void {
-    this.measurement = measurement;
+    this.measurementRecord = measurement;
   }
 
   /**
-   * The measurement of the built image, if one was made.
-   * @internal
+   * The measurement of the built image: its size, base and own bytes, and its layers with their Dockerfile lines.
+   *
+   * @returns undefined unless the image was built and measured (ContainerImageChecks with measuring on)
    */
-  public _measurement(): ImageMeasurement | undefined {
-    return this.measurement;
+  public measurement(): MeasuredImage | undefined {
+    return this.measurementRecord;
   }
 
   /**
-   * Estimated lower bound of the image size in bytes, computed once.
-   * @internal
+   * A lower bound of the image size in bytes, estimated without building: the files its COPY and ADD instructions
+   * take from the context (the base image and RUN output not counted); computed once.
+   *
+   * @returns undefined when there is no Dockerfile or no context to estimate from
    */
-  public _estimatedSizeBytes(): number | undefined {
+  public estimatedSizeBytes(): number | undefined {
     if (this.sizeBytes === undefined) {
       const dockerfile = this._dockerfile();
       const estimator = this.sizeEstimator ?? estimateWithoutCache;

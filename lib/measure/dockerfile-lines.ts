@@ -3,7 +3,7 @@
 // (`RUN |1 A=b /bin/sh -c … # buildkit`, `COPY x /y # buildkit`, `ENV K=v`; the legacy builder writes
 // `/bin/sh -c #(nop)  CMD …` and `/bin/sh -c …` for RUN). The built stage's chain of instructions is matched
 // against the newest entries by keyword, from the end; older entries belong to the base image.
-import { DockerfileParser, From, Instruction } from 'dockerfile-ast';
+import { ParsedDockerfile } from '../dockerfile/parsed-dockerfile';
 
 /** One instruction of the stages the image is made of. */
 export interface BuiltInstruction {
@@ -25,31 +25,19 @@ export interface BuildPlan {
 
 /** The build plan of a Dockerfile for a target stage (the last stage without one). */
 export function buildPlanOf(dockerfileText: string, options: { buildArgs?: { [key: string]: string }; target?: string } = {}): BuildPlan {
-  const ast = DockerfileParser.parse(dockerfileText);
-  const stages: { name?: string; from: From; instructions: Instruction[]; parent?: number }[] = [];
-  for (const instruction of ast.getInstructions()) {
-    if (instruction instanceof From) {
-      const name = instruction.getBuildStage()?.toLowerCase();
-      const image = instruction.getImageName()?.toLowerCase();
-      const parent = image === undefined ? -1 : stages.map(s => s.name).lastIndexOf(image);
-      stages.push({ name, from: instruction, instructions: [], parent: parent >= 0 ? parent : undefined });
-    } else if (stages.length > 0) {
-      stages[stages.length - 1].instructions.push(instruction);
-    }
-  }
-  if (stages.length === 0) return { instructions: [] };
+  // The same stages, chains and FROM expansion as the checks read (lib/dockerfile/parsed-dockerfile.ts).
+  const dockerfile = ParsedDockerfile.parse(dockerfileText, options.buildArgs);
   const wanted = options.target?.toLowerCase();
-  let index = wanted !== undefined ? stages.findIndex(s => s.name === wanted) : stages.length - 1;
-  if (index < 0) index = stages.length - 1;
-  const chain: typeof stages = [];
-  for (let i: number | undefined = index; i !== undefined; i = stages[i].parent) chain.unshift(stages[i]);
+  const built = (wanted !== undefined ? dockerfile.stages.find(s => s.name === wanted) : undefined) ?? dockerfile.finalStage;
+  if (!built) return { instructions: [] };
+  const chain = dockerfile.chain(built);
   const instructions = chain.flatMap(stage => stage.instructions.map(instruction => ({
     keyword: instruction.getKeyword().toUpperCase(),
     line: instruction.getRange().start.line + 1,
     stage: stage.name,
     text: normalizeArguments(instruction.getArgumentsContent() ?? ''),
   })));
-  return { instructions, baseImage: expandImage(ast, chain[0].from, options.buildArgs ?? {}) };
+  return { instructions, baseImage: dockerfile.imageOf(chain[0].from)?.expanded };
 }
 
 /** The Dockerfile keyword an entry of `docker history` was made by, or undefined when the text does not say. */
@@ -115,15 +103,3 @@ function normalizeArguments(text: string): string {
 
 const KEYWORDS = new Set(['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'MAINTAINER',
   'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
-
-function expandImage(ast: ReturnType<typeof DockerfileParser.parse>, from: From, buildArgs: { [key: string]: string }): string | undefined {
-  const image = from.getImage();
-  if (!image) return undefined;
-  const line = from.getRange().start.line;
-  return image.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced?: string, bare?: string) => {
-    const name = (braced ?? bare)!;
-    if (typeof buildArgs[name] === 'string') return buildArgs[name];
-    const value = ast.resolveVariable(name, line);
-    return typeof value === 'string' ? value : all;
-  });
-}

@@ -12,6 +12,7 @@ import { formatSize } from '../size-format';
 import { ImageReport, ImageReportEntry, reportEntry, writeReport } from './report';
 import { imageAssetAtSynth } from './synth-asset';
 import { EngineAvailability, engineAvailability, outputTail, DockerCommandError } from '../assembly/docker';
+import { dockerImageAssetBuildOptions } from '../cdk-internals';
 import { imageFactsOf } from '../image/image-facts';
 
 export const MEASURE_CONTEXT = 'cdk-container-function:measure';
@@ -87,7 +88,7 @@ export class SynthMeasurer {
         assetHash: hash,
         // The tag the function deploys (a ContainerFunction's copy tag), else the asset's own.
         tag: imageFactsOf(image.construct)?.imageTag ?? image.asset.imageTag,
-        dockerfile: (image.asset as unknown as { dockerfilePath?: string }).dockerfilePath,
+        dockerfile: dockerImageAssetBuildOptions(image.asset).dockerfilePath,
         estimatedBytes: image.estimatedBytes,
         budgetBytes: image.budgetBytes,
         measurement: result && !('error' in result) ? result.measurement : undefined,

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { tempDir } from './helpers';
 import { ImageSizeBudgetRule, ImageSubject, SubjectKind } from '../../lib/checks';
-import { ParsedDockerfile } from '../../lib/checks/dockerfile-model';
 import { readDockerignore, SizeEstimator } from '../../lib/checks/size-estimate';
+import { ParsedDockerfile } from '../../lib/dockerfile/parsed-dockerfile';
 
 const KB = 1024;
 const context = () => tempDir({

@@ -1,4 +1,4 @@
-import { copySources, flagValues, isRemoteSource, lineOf } from '../dockerfile-model';
+import { copySources, flagValues, isRemoteSource, lineOf } from '../../dockerfile/parsed-dockerfile';
 import { redactUrlCredentials } from '../redact';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';

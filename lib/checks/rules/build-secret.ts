@@ -1,5 +1,5 @@
 import { Arg, Env, Property } from 'dockerfile-ast';
-import { argumentText, copySources, keywordOf, lineOf } from '../dockerfile-model';
+import { argumentText, copySources, keywordOf, lineOf } from '../../dockerfile/parsed-dockerfile';
 import { hasAwsAccessKey, hasUrlCredentials, isSecretName, redactAssignment, redactSecrets, secretAssignments } from '../redact';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';

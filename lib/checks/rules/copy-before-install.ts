@@ -1,4 +1,4 @@
-import { argumentText, copySources, flagValues, keywordOf, lineOf } from '../dockerfile-model';
+import { argumentText, copySources, flagValues, keywordOf, lineOf } from '../../dockerfile/parsed-dockerfile';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 

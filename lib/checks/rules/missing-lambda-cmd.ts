@@ -1,4 +1,4 @@
-import { keywordOf, lineOf, showImage } from '../dockerfile-model';
+import { keywordOf, lineOf, showImage } from '../../dockerfile/parsed-dockerfile';
 import { lambdaBaseImage } from '../lambda-base-image';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';

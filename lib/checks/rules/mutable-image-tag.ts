@@ -1,7 +1,6 @@
+import { parseImageUri, showImageUri } from '../image-reference';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject, SubjectKind } from '../subject';
-
-const TOKEN = /\$\{Token\[[^\]]*\]\}/g;
 
 /** CCF001: a function's image is referenced by a mutable tag (`latest` or none). */
 export class MutableImageTagRule implements IImageRule {
@@ -11,9 +10,9 @@ export class MutableImageTagRule implements IImageRule {
 
   public check(subject: ImageSubject): RuleFinding[] {
     if (subject.kind !== SubjectKind.FUNCTION || subject.immutableTag || subject.fromAsset || !subject.imageUri) return [];
-    const reference = parseReference(subject.imageUri);
+    const reference = parseImageUri(subject.imageUri);
     if (!reference || reference.digest) return [];
-    const shown = subject.repository ? `from repository ${subject.repository.node.scope?.node.path ?? subject.repository.node.path}` : subject.imageUri.replace(TOKEN, '<token>');
+    const shown = subject.repository ? `from repository ${subject.repository.node.scope?.node.path ?? subject.repository.node.path}` : showImageUri(subject.imageUri);
     if (reference.tag === 'latest' || reference.tag === undefined) {
       const what = reference.tag === undefined ? 'has no tag (Lambda pulls latest)' : "uses the mutable tag 'latest'";
       return [{
@@ -23,15 +22,4 @@ export class MutableImageTagRule implements IImageRule {
     }
     return [];
   }
-}
-
-/** Tag and digest of an image URI; undefined when tokens hide them. */
-export function parseReference(uri: string): { tag?: string; digest?: string } | undefined {
-  const at = uri.lastIndexOf('@');
-  if (at > uri.lastIndexOf('/') && at >= 0) return { digest: uri.slice(at + 1) };
-  const tail = uri.slice(uri.lastIndexOf('/') + 1);
-  const colon = tail.lastIndexOf(':');
-  if (colon < 0) return tail.includes('${Token[') || uri.lastIndexOf('/') < 0 ? undefined : {};
-  const tag = tail.slice(colon + 1);
-  return tag.includes('${Token[') ? undefined : { tag };
 }

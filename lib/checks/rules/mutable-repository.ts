@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
+import { parseImageUri } from '../image-reference';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject, SubjectKind } from '../subject';
-import { parseReference } from './mutable-image-tag';
 
 /** CCF002: a function pulls from a repository of the app whose tags are mutable. */
 export class MutableRepositoryRule implements IImageRule {
@@ -12,7 +12,7 @@ export class MutableRepositoryRule implements IImageRule {
   public check(subject: ImageSubject): RuleFinding[] {
     if (subject.kind !== SubjectKind.FUNCTION || !subject.repository || subject.pushRestricted) return [];
     if ((subject.tagMutability ?? 'MUTABLE').toUpperCase().startsWith('IMMUTABLE')) return [];
-    if (subject.imageUri && parseReference(subject.imageUri)?.digest) return [];
+    if (subject.imageUri && parseImageUri(subject.imageUri)?.digest) return [];
     return [{
       message: `function pulls from ECR repository ${ownerPath(subject.repository)} whose tag mutability is ${subject.tagMutability ?? 'MUTABLE'}, so a tag can silently name another image`,
       fix: 'set imageTagMutability: TagMutability.IMMUTABLE on the repository, or reference the image by digest',

@@ -1,4 +1,4 @@
-import { argumentText, flagValues, lineOf } from '../dockerfile-model';
+import { argumentText, flagValues, lineOf } from '../../dockerfile/parsed-dockerfile';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 

@@ -1,4 +1,4 @@
-import { argumentText, flagValues, keywordOf, lineOf } from '../dockerfile-model';
+import { argumentText, flagValues, keywordOf, lineOf } from '../../dockerfile/parsed-dockerfile';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 

@@ -1,5 +1,5 @@
+import { lineOf } from '../../dockerfile/parsed-dockerfile';
 import { lambdaArchitecture, normalizePlatform } from '../../lambda-facts';
-import { lineOf } from '../dockerfile-model';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject, SubjectKind } from '../subject';
 

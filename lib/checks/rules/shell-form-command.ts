@@ -1,4 +1,4 @@
-import { argumentText, isJsonForm, keywordOf, lineOf, operands } from '../dockerfile-model';
+import { argumentText, isJsonForm, keywordOf, lineOf, operands } from '../../dockerfile/parsed-dockerfile';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 

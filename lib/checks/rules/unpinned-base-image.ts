@@ -1,4 +1,4 @@
-import { lineOf, showImage } from '../dockerfile-model';
+import { lineOf, showImage } from '../../dockerfile/parsed-dockerfile';
 import { IImageRule, RuleFinding, RuleLevel } from '../rule';
 import { ImageSubject } from '../subject';
 

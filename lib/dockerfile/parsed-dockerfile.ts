@@ -1,4 +1,6 @@
-// Internal: a parsed Dockerfile (via dockerfile-ast) with the few derived facts the rules share.
+// Internal: a parsed Dockerfile (via dockerfile-ast) with the facts both the checks and the measurement read: its
+// stages, the chain of stages one is built FROM, and FROM images with their variables expanded. The checks' rules also
+// read its instructions through the helpers below; custom rules read the same through checks/dockerfile-outline.ts.
 import { DockerfileParser, Dockerfile, From, Instruction } from 'dockerfile-ast';
 
 /** One build stage: its FROM and the instructions up to the next FROM. */
@@ -122,7 +124,7 @@ export class ParsedDockerfile {
 
 // dockerfile-ast recomputes ranges, arguments and flags on every call; rules ask many times,
 // so each instruction is read once.
-interface InstructionFacts {
+export interface InstructionFacts {
   readonly line: number;
   readonly keyword: string;
   readonly jsonForm: boolean;
@@ -132,7 +134,8 @@ interface InstructionFacts {
 
 const FACTS = new WeakMap<Instruction, InstructionFacts>();
 
-function factsOf(instruction: Instruction): InstructionFacts {
+/** What the rules read of an instruction, read once. */
+export function factsOfInstruction(instruction: Instruction): InstructionFacts {
   let facts = FACTS.get(instruction);
   if (!facts) {
     const json = instruction as unknown as { getOpeningBracket?: () => unknown; getJSONStrings?: () => Array<{ getJSONValue(): string }> };
@@ -154,22 +157,22 @@ function factsOf(instruction: Instruction): InstructionFacts {
 
 /** 1-based line where an instruction starts. */
 export function lineOf(instruction: Instruction): number {
-  return factsOf(instruction).line;
+  return factsOfInstruction(instruction).line;
 }
 
 /** Upper-case keyword (`RUN`, `COPY`, …). */
 export function keywordOf(instruction: Instruction): string {
-  return factsOf(instruction).keyword;
+  return factsOfInstruction(instruction).keyword;
 }
 
 /** True when the instruction is written in exec (JSON array) form. */
 export function isJsonForm(instruction: Instruction): boolean {
-  return factsOf(instruction).jsonForm;
+  return factsOfInstruction(instruction).jsonForm;
 }
 
 /** The instruction's operands: JSON strings in exec form, else shell words (flags excluded). */
 export function operands(instruction: Instruction): string[] {
-  return factsOf(instruction).operands;
+  return factsOfInstruction(instruction).operands;
 }
 
 /** The instruction's operands as one string. */
@@ -179,7 +182,7 @@ export function argumentText(instruction: Instruction): string {
 
 /** Values of `--name=value` flags (RUN --mount, COPY --from, ADD --checksum, FROM --platform). */
 export function flagValues(instruction: Instruction, name: string): string[] {
-  return factsOf(instruction).flags.filter(f => f.name === name).map(f => f.value);
+  return factsOfInstruction(instruction).flags.filter(f => f.name === name).map(f => f.value);
 }
 
 /** True for http(s)/git sources that ADD would download. */
