@@ -1,9 +1,8 @@
 import { IConstruct } from 'constructs';
 import { DockerfileOutline, outlineOf } from './dockerfile-outline';
-import { MeasuredImage } from './measured-image';
 import { SizeEstimator } from './size-estimate';
 import { ParsedDockerfile } from '../dockerfile/parsed-dockerfile';
-import type { ImageMeasurement } from '../measure/measurement';
+import type { ImageMeasurement, MeasuredImage } from '../measure/measurement';
 
 /** What a subject of the checks is. */
 export enum SubjectKind {
