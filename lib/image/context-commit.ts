@@ -1,5 +1,7 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { IgnoreStrategy } from 'aws-cdk-lib';
+import { externalLinks } from './context-links';
 import { GitReader } from './git';
 
 /**
@@ -18,8 +20,21 @@ export function lastInputCommit(reader: GitReader, gitRoot: string, directory: s
   const prefix = relative ? `${relative}/` : '';
   const tracked = reader.trackedFiles(gitRoot).filter(f => f.startsWith(prefix));
   const ignored = tracked.filter(f => ignore.ignores(path.join(gitRoot, f)));
-  const pathspecs = [relative ? `:(literal)${relative}` : '.', ...excludedPathspecs(prefix, tracked, ignored)];
+  const pathspecs = [relative ? `:(literal)${relative}` : '.', ...excludedPathspecs(prefix, tracked, ignored), ...linkTargetPathspecs(gitRoot, context, ignore)];
   return reader.lastCommit(gitRoot, pathspecs);
+}
+
+/**
+ * The targets of links that lead out of the context (followed when the asset is staged, so their content is in the
+ * image): a commit that changes `shared/lib.py` changes a context holding `lib.py -> ../shared/lib.py`. Targets
+ * outside the repository have no commit; the dirty check reports those links.
+ */
+function linkTargetPathspecs(gitRoot: string, context: string, ignore: IgnoreStrategy): string[] {
+  const realRoot = fs.realpathSync(gitRoot);
+  const targets = externalLinks(context, p => ignore.ignores(p))
+    .map(({ target }) => path.relative(realRoot, target))
+    .filter(relative => relative !== '' && relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative));
+  return [...new Set(targets)].sort().map(relative => `:(literal)${relative.split(path.sep).join('/')}`);
 }
 
 /**

@@ -74,9 +74,34 @@ export function readContextState(reader: GitReader, gitRoot: string, directory: 
   };
   status.changed.forEach(consider);
   status.ignored.forEach(consider);
+  // A submodule's own status: the superproject never lists what the submodule ignores, yet Docker sends it.
+  for (const submodule of submodulesUnder(gitRoot, context)) {
+    const root = path.join(gitRoot, submodule);
+    const inner = readContextState(reader, root, root, IgnoreStrategy.fromCopyOptions({ exclude: [] }, root));
+    inner.dirtyPaths.forEach(p => consider(`${submodule}/${p}`));
+  }
   // Links to outside the context bring their target's content into the asset: its git state counts too.
   for (const { link, target } of externalLinks(context, p => ignore.ignores(p))) {
     if (linkTargetIsDirty(gitRoot, target, [...status.changed, ...status.ignored])) dirtyPaths.push(path.relative(gitRoot, link));
   }
   return { gitRoot, dirtyPaths: [...new Set(dirtyPaths)].sort() };
+}
+
+/**
+ * Checked-out submodules (by `.gitmodules`, relative to the repository root) inside `context`, or holding it. No
+ * `.gitmodules`, no submodules: nothing is spawned.
+ */
+export function submodulesUnder(gitRoot: string, context: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(gitRoot, '.gitmodules'), 'utf-8');
+  } catch {
+    return [];
+  }
+  const paths = [...text.matchAll(/^\s*path\s*=\s*(.+?)\s*$/gm)].map(m => m[1].replace(/^"(.*)"$/, '$1'));
+  return paths.filter(p => {
+    const absolute = path.resolve(gitRoot, p);
+    const inside = absolute === context || absolute.startsWith(context + path.sep) || context.startsWith(absolute + path.sep);
+    return inside && fs.existsSync(path.join(absolute, '.git'));
+  });
 }
