@@ -1,27 +1,7 @@
-// What the tools know about one Docker image asset of a cloud assembly, and the Lambda functions that
-// use it. Filled from the asset manifest by read-assembly.ts (CLI) or from the synthesizer at synth
-// (lib/measure/synth-asset.ts); built by build-image.ts. Shared by `measure` and local invoke.
+// What the tools know about one Docker image asset of a cloud assembly. Filled from the asset manifest by
+// read-app.ts (CLI) or from the synthesizer at synth (lib/measure/synth-asset.ts); built by build-image.ts.
+// Shared by `measure` and local invoke; the functions that run an asset name it (AppFunction.image).
 import type { DockerImageSource } from '@aws-cdk/cloud-assembly-schema';
-
-/** A Lambda function (AWS::Lambda::Function with PackageType Image) that runs an image asset. */
-export interface ImageFunction {
-  /** Construct path, e.g. `MyStack/Handler` (from the resource's `aws:cdk:path`, without `/Resource`). */
-  readonly path: string;
-  readonly logicalId: string;
-  /** Stack name as deployed. */
-  readonly stackName: string;
-  /** Cloud assembly artifact id of the stack (what `cdk deploy` selects). */
-  readonly stackId: string;
-  /** The function's `Architectures[0]`, `x86_64` by default. */
-  readonly architecture: string;
-  /** The template's ImageConfig (Command, EntryPoint, WorkingDirectory), if any. */
-  readonly imageConfig?: { readonly Command?: string[]; readonly EntryPoint?: string[]; readonly WorkingDirectory?: string };
-  /** Literal environment variables of the template (token values are left out). */
-  readonly environment: { [name: string]: string };
-  /** Timeout in seconds (Lambda's default 3) and memory in MB (default 128). */
-  readonly timeoutSeconds: number;
-  readonly memoryMb: number;
-}
 
 /** One image asset, as its asset manifest describes it. */
 export interface ImageAsset {
@@ -35,8 +15,6 @@ export interface ImageAsset {
   readonly baseDirectory: string;
   /** The tags the asset is published under (one per destination, deduplicated). */
   readonly imageTags: string[];
-  /** The functions of the app that run this image. */
-  readonly functions: ImageFunction[];
 }
 
 /**

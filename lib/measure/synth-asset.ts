@@ -21,6 +21,5 @@ export function imageAssetAtSynth(asset: DockerImageAsset): ImageAsset | undefin
     // The staged directory is relative to the assembly directory of the stack's stage.
     baseDirectory: outdir,
     imageTags: [...new Set(Object.values(entry.destinations ?? {}).map(d => d.imageTag))],
-    functions: [],
   };
 }

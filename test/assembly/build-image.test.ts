@@ -2,7 +2,7 @@ import { buildImageAsset, buildImageAssetSync, dockerBuildCommand } from '../../
 import { dockerCommand } from '../../lib/assembly/docker';
 import { ImageAsset, localImageTag } from '../../lib/assembly/image-asset';
 
-const asset = (source: ImageAsset['source']): ImageAsset => ({ id: 'ABC123', source, baseDirectory: '/out', imageTags: ['abc123'], functions: [] });
+const asset = (source: ImageAsset['source']): ImageAsset => ({ id: 'ABC123', source, baseDirectory: '/out', imageTags: ['abc123'] });
 
 describe('dockerBuildCommand: every asset manifest field, passed as cdk-assets passes it', () => {
   test('all fields', () => {

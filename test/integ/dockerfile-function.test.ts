@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
 import { ContainerFunction, ContainerImage } from '../../lib';
-import { buildImageAsset, listImageAssets, openAssembly } from '../../lib/assembly';
+import { buildImageAsset, readApp } from '../../lib/assembly';
 import { TempGitRepo } from '../support/git-repo';
 import { DOCKER, describeWithDocker, docker, invoke, removeImage } from './support/docker';
 import { ensureAwsBase } from './support/provision';
@@ -64,7 +64,7 @@ describeWithDocker('fromDockerfile: the synthesized assets build as cdk-assets b
     expect(fs.existsSync(path.join(assembly.directory, metadata['aws:asset:path'], 'notes.md'))).toBe(false);
 
     // Build every image asset of the assembly as cdk-assets would, then ask the engine what it built.
-    const assets = listImageAssets(openAssembly(assembly.directory));
+    const assets = readApp(assembly.directory).imageAssets;
     const platformOf = async (construct: ContainerFunction) => {
       const asset = assets.find(a => a.id === construct.imageAsset!.assetHash)!;
       const { image } = await buildImageAsset(asset, { rebuild: true });

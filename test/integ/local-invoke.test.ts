@@ -4,7 +4,7 @@ import { describeWithDocker, docker } from './support/docker';
 import { arm64ScratchImage, leftoverContainers, nodeFunctionImage, pythonFunctionImage, testFunctionSpec } from './support/local-images';
 import { engineInfo } from '../../lib/local/docker';
 import { emulationRegistered, ociArch } from '../../lib/local/functions/architecture';
-import { FunctionSpec } from '../../lib/local/functions/function-spec';
+import { AppFunction } from '../../lib/assembly/app-function';
 import { LocalFunction } from '../../lib/local/functions/local-function';
 import { RequestTooLargeError, invokeOnce } from '../../lib/local/runtime/invoke-once';
 import { currentOwner, ownerLabelArgs } from '../../lib/local/runtime/owner';
@@ -15,7 +15,7 @@ jest.setTimeout(20 * 60_000);
 
 const spec = testFunctionSpec;
 
-async function run(image: string, s: Partial<FunctionSpec>, event: unknown = {}, environment = {}): Promise<{ r: InvocationResult; log: string }> {
+async function run(image: string, s: Partial<AppFunction>, event: unknown = {}, environment = {}): Promise<{ r: InvocationResult; log: string }> {
   const fn = await LocalFunction.prepare({ fn: spec(image, s), image, environment, region: 'eu-west-1' });
   let log = '';
   const r = await invokeOnce(fn, Buffer.from(JSON.stringify(event)), { log: t => { log += t; } });

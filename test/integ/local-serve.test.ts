@@ -3,7 +3,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describeWithDocker } from './support/docker';
 import { leftoverContainers, nodeFunctionImage, testFunctionSpec } from './support/local-images';
-import { FunctionSpec } from '../../lib/local/functions/function-spec';
+import { AppFunction } from '../../lib/assembly/app-function';
 import { LocalFunction } from '../../lib/local/functions/local-function';
 import { InvokeApiServer } from '../../lib/local/service/invoke-api';
 
@@ -18,7 +18,7 @@ describeWithDocker('serve: local Invoke API (real AWS SDK caller)', () => {
 
   beforeAll(async () => {
     const image = await nodeFunctionImage();
-    const fn = async (logicalId: string, command: string, s: Partial<FunctionSpec> = {}) => LocalFunction.prepare({
+    const fn = async (logicalId: string, command: string, s: Partial<AppFunction> = {}) => LocalFunction.prepare({
       fn: testFunctionSpec(image, { logicalId, path: `Local/${command.replace('index.', '')}`, functionName: `Local-${logicalId}`, command: [command], ...s }),
       image,
       environment: {},

@@ -5,7 +5,6 @@
 import * as fs from 'fs';
 import { Command } from 'commander';
 import { MAX_SYNC_REQUEST_BYTES } from '../../lambda-facts';
-import { findFunction } from '../../local/functions/function-lookup';
 import { loadFunctions } from '../../local/functions/load';
 import { RequestTooLargeError, invokeOnce } from '../../local/runtime/invoke-once';
 import { requestTooLargeMessage } from '../../local/runtime/lambda-errors';
@@ -55,11 +54,11 @@ export function configureInvokeCommand(command: Command): Command {
         const event = readEvent(opts.event);
         const [fn] = await loadFunctions({
           app: opts.app,
+          functions: [name],
           envVarsFile: opts.envVars,
           build: opts.build,
           region: opts.region,
           note: line => process.stderr.write(`${line}\n`),
-          select: all => [all[all.map(f => f.spec).indexOf(findFunction(all.map(f => f.spec), name))]],
         });
         await applyDebugFlags([fn], opts);
         const result = await invokeOnce(fn, event, {

@@ -4,10 +4,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
+import { AppFunction } from '../../assembly/app-function';
 import { engineAvailability, outputTail, DockerCommandError } from '../../assembly/docker';
+import { selectFunctions, selectStacks } from '../../assembly/function-lookup';
 import { ImageAsset } from '../../assembly/image-asset';
 import { runWithProgress } from '../../assembly/progress';
-import { listImageAssets, listImageFunctions, openAssembly } from '../../assembly/read-assembly';
+import { readApp } from '../../assembly/read-app';
 import { resolveAssembly } from '../../assembly/resolve-app';
 import { MeasurementCache, measurementCacheDirectory } from '../../measure/cache';
 import { AssetMeasurement, dockerfileNameOf, measureAsset } from '../../measure/measure-asset';
@@ -68,20 +70,22 @@ export async function runMeasure(options: MeasureOptions): Promise<number> {
     err(`❌ cannot measure: no Docker engine answers (${engine.reason}). Start Docker, or set CDK_DOCKER to a working client.`);
     return 2;
   }
-  let assets: ImageAsset[];
+  let assets: MeasuredAsset[];
   let budgets: Map<string, { budgetBytes?: number; estimatedBytes?: number }>;
   try {
     const resolved = await resolveAssembly({ app: options.app, output: options.output, context: parseContext(options.context ?? []) });
-    const assembly = openAssembly(resolved.directory);
-    const selection = { stacks: options.stack, functions: options.function };
-    assets = listImageAssets(assembly, selection);
+    const app = readApp(resolved.directory);
+    const stacks = selectStacks(app, options.stack);
+    const functions = selectFunctions(app, { stacks: options.stack, functions: options.function });
+    // Named functions: their images. Otherwise every image of the selected stacks, also those no function runs (ECS).
+    const images = options.function?.length
+      ? functions.flatMap(f => f.image.kind === 'asset' ? [f.image.asset] : [])
+      : stacks.flatMap(s => s.imageAssets);
+    assets = [...new Set(images)].map(asset => ({
+      asset,
+      functions: functions.filter(f => f.image.kind === 'asset' && f.image.asset === asset),
+    }));
     if (assets.length === 0) {
-      const functions = listImageFunctions(assembly, selection);
-      if (options.function && options.function.length > 0 && functions.length === 0) {
-        err(`❌ no container-image function matches ${options.function.join(', ')}. Function paths look like `
-          + `${listImageFunctions(assembly).map(f => f.path).slice(0, 3).join(', ') || 'MyStack/Handler'}.`);
-        return 2;
-      }
       err(functions.length > 0
         ? `no image asset to measure: the selected functions (${functions.map(f => f.path).join(', ')}) use images this app does not build.`
         : 'no image asset to measure in the selected stacks.');
@@ -94,8 +98,8 @@ export async function runMeasure(options: MeasureOptions): Promise<number> {
   }
 
   const cache = new MeasurementCache();
-  const results = await runWithProgress(assets.map(asset => ({
-    title: titleOf(asset),
+  const results = await runWithProgress(assets.map(({ asset, functions }) => ({
+    title: titleOf(asset, functions),
     run: async progress => {
       const measured: AssetMeasurement = await measureAsset(asset, {
         cache: options.cache === false ? undefined : cache,
@@ -110,11 +114,11 @@ export async function runMeasure(options: MeasureOptions): Promise<number> {
 
   const report: ImageReport = {
     version: 1,
-    images: assets.map((asset, i) => {
+    images: assets.map(({ asset, functions }, i) => {
       const result = results[i];
       const synth = budgets.get(asset.id);
       return reportEntry({
-        functions: asset.functions.map(f => f.path),
+        functions: functions.map(f => f.path),
         assetHash: asset.id,
         tag: asset.imageTags[0],
         dockerfile: dockerfileNameOf(asset),
@@ -134,7 +138,7 @@ export async function runMeasure(options: MeasureOptions): Promise<number> {
     if (result.ok) return;
     failed = true;
     const detail = result.error instanceof DockerCommandError ? outputTail(result.error.result, 20) : result.error.message;
-    err(`❌ ${titleOf(assets[i])}: the image did not build or could not be measured:\n${detail}`);
+    err(`❌ ${titleOf(assets[i].asset, assets[i].functions)}: the image did not build or could not be measured:\n${detail}`);
   });
   if (failed) return 2;
   const over = report.images.filter(overBudget);
@@ -158,8 +162,14 @@ function budgetsFromSynth(directory: string): Map<string, { budgetBytes?: number
   return result;
 }
 
-function titleOf(asset: ImageAsset): string {
-  return asset.functions.length > 0 ? asset.functions.map(f => f.path).join(', ') : asset.displayName ?? `asset ${asset.id.slice(0, 12)}`;
+/** An image asset to measure, with the selected functions that run it. */
+interface MeasuredAsset {
+  readonly asset: ImageAsset;
+  readonly functions: readonly AppFunction[];
+}
+
+function titleOf(asset: ImageAsset, functions: readonly AppFunction[]): string {
+  return functions.length > 0 ? functions.map(f => f.path).join(', ') : asset.displayName ?? `asset ${asset.id.slice(0, 12)}`;
 }
 
 /** `-c key=value` pairs, kept as strings as the CDK CLI keeps them. */

@@ -4,7 +4,6 @@
 // Each function has a pool of warm containers, one request per container at a time. SIGINT and SIGTERM
 // remove every container before exiting.
 import { Command, InvalidArgumentError } from 'commander';
-import { findFunction } from '../../local/functions/function-lookup';
 import { loadFunctions } from '../../local/functions/load';
 import { InvokeApiServer } from '../../local/service/invoke-api';
 import { isLoopbackAddress } from '../../local/service/request-origin';
@@ -56,13 +55,11 @@ export function configureServeCommand(command: Command): Command {
       try {
         const functions = await loadFunctions({
           app: opts.app,
+          functions: opts.function,
           envVarsFile: opts.envVars,
           build: opts.build,
           region: opts.region,
           note: line => process.stderr.write(`${line}\n`),
-          select: all => opts.function
-            ? opts.function.map(n => findFunction(all.map(f => f.spec), n)).map(spec => all.find(f => f.spec === spec)!)
-            : all,
         });
         if (functions.length === 0) throw new Error('the app has no container-image functions to serve.');
         await applyDebugFlags(functions, opts);

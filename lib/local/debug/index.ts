@@ -7,7 +7,7 @@ import { debugLanguageOf } from './debug-language';
 import { PYTHON_WRAPPER_SCRIPT, debugPlan } from './debug-plan';
 import { launchConfiguration } from './launch-config';
 import { localTaskRoot } from './task-root-source';
-import { findFunction } from '../functions/function-lookup';
+import { findFunction } from '../../assembly/function-lookup';
 import { LocalFunction } from '../functions/local-function';
 
 export interface DebugOptions {

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FunctionSpec } from './function-spec';
+import { AppFunction } from '../../assembly/app-function';
 import { LAMBDA_ENVIRONMENT_NAME_PATTERN } from '../../lambda-facts';
 
 export type EnvMap = { [name: string]: string };
@@ -50,15 +50,27 @@ function checkedVariable(file: string, key: string, name: string, value: unknown
   return text;
 }
 
+/** The keys of an --env-vars file that name `fn`: its logical id (SAM's key), construct path, name, `<stack>/<logicalId>`. */
+function envVarsKeysOf(fn: AppFunction): string[] {
+  return [fn.logicalId, fn.path, fn.functionName, `${fn.stackName}/${fn.logicalId}`];
+}
+
 /** The --env-vars values that apply to `fn`: Parameters first, then its own entry. */
-export function overridesFor(fn: FunctionSpec, file: { [key: string]: EnvMap } | undefined): EnvMap {
+export function overridesFor(fn: AppFunction, file: { [key: string]: EnvMap } | undefined): EnvMap {
   if (!file) return {};
-  const own = [fn.logicalId, fn.path, fn.functionName, `${fn.stackName}/${fn.logicalId}`].map(k => file[k]).filter(Boolean);
+  const own = envVarsKeysOf(fn).map(k => file[k]).filter(Boolean);
   return Object.assign({}, file.Parameters, ...own);
 }
 
+/** Keys of an --env-vars file (other than `Parameters`) that name none of `functions`: most likely a typo. */
+export function unknownEnvVarsKeys(file: { [key: string]: EnvMap } | undefined, functions: readonly AppFunction[]): string[] {
+  if (!file) return [];
+  const known = new Set(functions.flatMap(envVarsKeysOf));
+  return Object.keys(file).filter(key => key !== 'Parameters' && !known.has(key));
+}
+
 /** Template variables that stay unknown after the overrides (the caller lists them by name). */
-export function stillUnresolved(fn: FunctionSpec, overrides: EnvMap): string[] {
+export function stillUnresolved(fn: AppFunction, overrides: EnvMap): string[] {
   return fn.unresolvedEnvironment.filter(n => !(n in overrides));
 }
 
@@ -97,7 +109,7 @@ function iniSection(text: string, name: string): EnvMap {
 }
 
 export interface StandardEnvInput {
-  readonly fn: FunctionSpec;
+  readonly fn: AppFunction;
   readonly region: string;
   readonly handler?: string;
   readonly runtimeApi: string;

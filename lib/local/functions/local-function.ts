@@ -2,17 +2,19 @@
 // checks that must pass before any container starts (image present, architecture runnable).
 import * as fs from 'fs';
 import { architectureProblem } from './architecture';
+import { AppFunction } from '../../assembly/app-function';
 import { ImageInfo, engineInfo, imageInfo as inspectImage } from '../docker';
 import { EnvMap } from './environment';
-import { FunctionSpec } from './function-spec';
 import { SandboxDebug } from '../debug/debug-plan';
 import { runtimeHost } from '../runtime/runtime-host';
 import { Sandbox } from '../runtime/sandbox';
 
 export interface LocalFunctionOptions {
-  readonly fn: FunctionSpec;
+  readonly fn: AppFunction;
   /** Image reference, already built or pulled. */
   readonly image: string;
+  /** What `docker image inspect` said of it, when the caller inspected it already. @default inspected here */
+  readonly imageInfo?: ImageInfo;
   /** Template environment + --env-vars overrides + credentials, merged. */
   readonly environment: EnvMap;
   readonly region: string;
@@ -24,7 +26,7 @@ export interface LocalFunctionOptions {
 export class LocalFunction {
   /** Checks the image and the architecture, so a run that cannot work fails before starting anything. */
   static async prepare(o: LocalFunctionOptions): Promise<LocalFunction> {
-    const info = await inspectImage(o.image);
+    const info = o.imageInfo ?? await inspectImage(o.image);
     if (!info) throw new Error(`${o.fn.path}: image ${o.image} is not in the local Docker engine. Build it (drop --no-build) or pull it first.`);
     const engine = await engineInfo();
     // The engine runs on this machine when it is not remote (DOCKER_HOST) and its cgroups are ours.
@@ -38,7 +40,7 @@ export class LocalFunction {
 
   private constructor(public readonly o: LocalFunctionOptions, public readonly imageInfo: ImageInfo) {}
 
-  get spec(): FunctionSpec {
+  get spec(): AppFunction {
     return this.o.fn;
   }
 

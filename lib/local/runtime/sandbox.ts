@@ -15,15 +15,15 @@ import { readMemoryPeak } from './memory-peak';
 import { OwnerIdentity, currentOwner, ownerLabelArgs } from './owner';
 import { RuntimeApiServer, RuntimeInvocation, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
+import { AppFunction } from '../../assembly/app-function';
 import { INIT_TIMEOUT_MS, lambdaArchitecture } from '../../lambda-facts';
 import { SandboxDebug } from '../debug/debug-plan';
 import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
-import { FunctionSpec } from '../functions/function-spec';
 
 export { OWNER_LABEL } from './owner';
 
 export interface SandboxOptions {
-  readonly fn: FunctionSpec;
+  readonly fn: AppFunction;
   /** Image reference to run. */
   readonly image: string;
   readonly imageInfo: ImageInfo;

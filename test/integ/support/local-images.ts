@@ -11,7 +11,7 @@ import * as path from 'path';
 import { docker, imageExists } from './docker';
 import { ensureStandIns } from './standins';
 import { FUNCTIONS } from './workspace';
-import { FunctionSpec } from '../../../lib/local/functions/function-spec';
+import { AppFunction } from '../../../lib/assembly/app-function';
 import { OWNER_LABEL } from '../../../lib/local/runtime/sandbox';
 
 function hashOf(dir: string, extra: string): string {
@@ -77,9 +77,10 @@ export async function arm64ScratchImage(): Promise<string> {
 }
 
 /** A function's settings as a template would give them, for a test image (Lambda-like defaults; override any). */
-export function testFunctionSpec(image: string, overrides: Partial<FunctionSpec> = {}): FunctionSpec {
+export function testFunctionSpec(image: string, overrides: Partial<AppFunction> = {}): AppFunction {
   return {
     stackName: 'Local',
+    stackId: 'Local',
     logicalId: 'FnABC123',
     path: 'Local/Fn',
     functionName: 'Local-FnABC123',

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { AppFunction } from '../../../lib/assembly/app-function';
 import { hostCredentials, logStreamName, overridesFor, readEnvVarsFile, standardVariables, stillUnresolved } from '../../../lib/local/functions/environment';
-import { FunctionSpec } from '../../../lib/local/functions/function-spec';
 
-const fn: FunctionSpec = {
+const fn: AppFunction = {
   stackName: 'S',
+  stackId: 'S',
   logicalId: 'FnABC',
   path: 'S/Fn',
   functionName: 'S-FnABC',

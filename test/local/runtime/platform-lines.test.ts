@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { AppFunction } from '../../../lib/assembly/app-function';
 import { architectureProblem, emulationRegistered } from '../../../lib/local/functions/architecture';
-import { FunctionSpec } from '../../../lib/local/functions/function-spec';
 import * as errors from '../../../lib/local/runtime/lambda-errors';
 import { cgroupPeakFiles, readPeakFromHost } from '../../../lib/local/runtime/memory-peak';
 import { endLine, reportLine, startLine } from '../../../lib/local/runtime/report';
@@ -81,7 +81,7 @@ describe('memory peak from cgroup files', () => {
 });
 
 describe('architecture', () => {
-  const fn = (architecture: string) => ({ path: 'S/Fn', architecture } as FunctionSpec);
+  const fn = (architecture: string) => ({ path: 'S/Fn', architecture } as AppFunction);
   const image = (architecture: string) => ({ id: 'i', architecture, entrypoint: [], cmd: [], workingDir: '', env: [] });
   const amd64Engine = { architecture: 'x86_64', cgroupVersion: '1', os: 'linux' };
   function binfmt(entries: { [name: string]: string }): string {

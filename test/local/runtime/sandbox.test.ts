@@ -4,7 +4,7 @@
 import { EventEmitter } from 'events';
 import * as http from 'http';
 import { PassThrough } from 'stream';
-import { FunctionSpec } from '../../../lib/local/functions/function-spec';
+import { AppFunction } from '../../../lib/assembly/app-function';
 import { currentOwner } from '../../../lib/local/runtime/owner';
 import { RuntimeApiServer } from '../../../lib/local/runtime/runtime-api';
 import { Sandbox, SandboxOptions } from '../../../lib/local/runtime/sandbox';
@@ -79,8 +79,9 @@ function runtime(handle: (event: string, c: FakeContainer) => Promise<{ path: 'r
   };
 }
 
-const spec = (s: Partial<FunctionSpec> = {}): FunctionSpec => ({
+const spec = (s: Partial<AppFunction> = {}): AppFunction => ({
   stackName: 'S',
+  stackId: 'S',
   logicalId: 'Fn',
   path: 'S/Fn',
   functionName: 'S-Fn',
@@ -93,7 +94,7 @@ const spec = (s: Partial<FunctionSpec> = {}): FunctionSpec => ({
   ...s,
 });
 
-const options = (s: Partial<FunctionSpec> = {}, o: Partial<SandboxOptions> = {}): SandboxOptions => ({
+const options = (s: Partial<AppFunction> = {}, o: Partial<SandboxOptions> = {}): SandboxOptions => ({
   fn: spec(s),
   image: 'img:1',
   imageInfo: { id: 'sha256:1', architecture: 'amd64', entrypoint: ['/lambda-entrypoint.sh'], cmd: ['app.handler'], workingDir: '/var/task', env: ['LAMBDA_TASK_ROOT=/var/task'] },
@@ -108,7 +109,7 @@ describe('Sandbox with a fake Docker client', () => {
   beforeEach(() => { docker.containers = []; docker.removed = []; });
   afterEach(async () => { await Promise.all(started.splice(0).map(s => s.destroy())); });
 
-  async function start(script: Script, s: Partial<FunctionSpec> = {}, o: Partial<SandboxOptions> = {}): Promise<Sandbox> {
+  async function start(script: Script, s: Partial<AppFunction> = {}, o: Partial<SandboxOptions> = {}): Promise<Sandbox> {
     docker.script = script;
     const sandbox = await Sandbox.start(options(s, o));
     started.push(sandbox);

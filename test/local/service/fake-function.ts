@@ -1,6 +1,6 @@
 // A LocalFunction whose execution environments are in-process fakes: what the Invoke API and the pool do
 // around a sandbox, without Docker. Each fake records what it was asked and answers as `behave` says.
-import { FunctionSpec } from '../../../lib/local/functions/function-spec';
+import { AppFunction } from '../../../lib/assembly/app-function';
 import { LocalFunction } from '../../../lib/local/functions/local-function';
 import { InvocationResult, InvokeOptions, Sandbox } from '../../../lib/local/runtime/sandbox';
 
@@ -23,9 +23,10 @@ export class FakeSandbox {
   async destroy() { if (!this.destroyed) { this.destroyed = true; FakeSandbox.live--; } }
 }
 
-export function spec(logicalId = 'FnABC', path = 'S/Fn'): FunctionSpec {
+export function spec(logicalId = 'FnABC', path = 'S/Fn'): AppFunction {
   return {
     stackName: 'S',
+    stackId: 'S',
     logicalId,
     path,
     functionName: `S-${logicalId}`,
@@ -39,7 +40,7 @@ export function spec(logicalId = 'FnABC', path = 'S/Fn'): FunctionSpec {
 }
 
 /** A function whose sandboxes behave as `behave` says; `started` lists them. */
-export function fakeFunction(behave: Behaviour, s: FunctionSpec = spec()): { fn: LocalFunction; started: FakeSandbox[] } {
+export function fakeFunction(behave: Behaviour, s: AppFunction = spec()): { fn: LocalFunction; started: FakeSandbox[] } {
   const started: FakeSandbox[] = [];
   const fn = {
     spec: s,

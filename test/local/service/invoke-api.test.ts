@@ -4,7 +4,7 @@ import * as http from 'http';
 import * as net from 'net';
 import { Behaviour, FakeSandbox, fakeFunction, spec } from './fake-function';
 import { LOG_TAIL_BYTES } from '../../../lib/lambda-facts';
-import * as functionLookup from '../../../lib/local/functions/function-lookup';
+import * as functionLookup from '../../../lib/assembly/function-lookup';
 import { LocalFunction } from '../../../lib/local/functions/local-function';
 import * as clientContext from '../../../lib/local/runtime/client-context';
 import { InvokeApiServer, MAX_QUEUED_EVENTS, functionNameOf } from '../../../lib/local/service/invoke-api';

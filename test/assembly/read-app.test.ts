@@ -4,7 +4,8 @@ import * as path from 'path';
 import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { DockerImageAsset, NetworkMode, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { Architecture, DockerImageCode, DockerImageFunction } from 'aws-cdk-lib/aws-lambda';
-import { listImageAssets, listImageFunctions, openAssembly } from '../../lib/assembly/read-assembly';
+import { selectFunctions } from '../../lib/assembly/function-lookup';
+import { readApp } from '../../lib/assembly/read-app';
 import { resolveAssembly } from '../../lib/assembly/resolve-app';
 
 describe('reading image assets and their functions from a cloud assembly', () => {
@@ -41,38 +42,42 @@ describe('reading image assets and their functions from a cloud assembly', () =>
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   test('each asset once, with every build field from the manifest and the functions that run it', () => {
-    const assets = listImageAssets(openAssembly(outdir));
+    const app = readApp(outdir);
+    const assets = app.imageAssets;
     expect(assets).toHaveLength(3);
-    const api = assets.find(a => a.functions.some(f => f.path === 'One/Api'))!;
+    const functionsOf = (asset: typeof assets[number]) => app.functions.filter(f => f.image.kind === 'asset' && f.image.asset === asset);
+    const api = assets.find(a => functionsOf(a).some(f => f.path === 'One/Api'))!;
     expect(api.source).toEqual(expect.objectContaining({
       dockerBuildArgs: { MODE: 'prod' }, dockerBuildTarget: 'final', dockerFile: 'Dockerfile.alt', platform: 'linux/arm64', networkMode: 'host',
     }));
     expect(fs.existsSync(path.join(api.baseDirectory, api.source.directory!, 'Dockerfile.alt'))).toBe(true);
-    expect(api.functions).toEqual([{
+    expect(functionsOf(api)).toEqual([{
       path: 'One/Api',
       logicalId: expect.stringMatching(/^Api/),
       stackName: 'one-deployed',
       stackId: 'One',
+      functionName: expect.stringMatching(/^one-deployed-Api/),
       architecture: 'arm64',
-      imageConfig: undefined,
       environment: { STAGE: 'prod' },
+      unresolvedEnvironment: [],
       timeoutSeconds: 30,
       memoryMb: 512,
+      image: { kind: 'asset', asset: api },
     }]);
-    const shared = assets.find(a => a.functions.some(f => f.path === 'One/Worker'))!;
-    expect(shared.functions.map(f => f.path).sort()).toEqual(['One/Worker', 'One/WorkerToo', 'Prod/Two/Nested']);
-    const ecs = assets.find(a => a.functions.length === 0)!;
+    const shared = assets.find(a => functionsOf(a).some(f => f.path === 'One/Worker'))!;
+    expect(functionsOf(shared).map(f => f.path).sort()).toEqual(['One/Worker', 'One/WorkerToo', 'Prod/Two/Nested']);
+    const ecs = assets.find(a => functionsOf(a).length === 0)!;
     expect(ecs.displayName).toBe('ForEcs');
   });
 
   test('selection by stack (name, artifact id, hierarchical id, wildcard) and by function path', () => {
-    const assembly = openAssembly(outdir);
-    const paths = (assets: ReturnType<typeof listImageAssets>) => assets.flatMap(a => a.functions.map(f => f.path)).sort();
-    expect(paths(listImageAssets(assembly, { stacks: ['one-deployed'], functions: ['One/Api'] }))).toEqual(['One/Api']);
-    expect(paths(listImageAssets(assembly, { stacks: ['Prod/*'] }))).toEqual(['Prod/Two/Nested']);
-    expect(listImageAssets(assembly, { functions: ['One'] }).length).toBe(2); // a path selects the functions below it
-    expect(listImageAssets(assembly, { functions: ['Nope/Fn'] })).toEqual([]);
-    expect(listImageFunctions(assembly, { stacks: ['One'] }).map(f => f.path).sort()).toEqual(['One/Api', 'One/Worker', 'One/WorkerToo']);
+    const app = readApp(outdir);
+    const paths = (functions: ReturnType<typeof selectFunctions>) => functions.map(f => f.path).sort();
+    expect(paths(selectFunctions(app, { stacks: ['one-deployed'], functions: ['One/Api'] }))).toEqual(['One/Api']);
+    expect(paths(selectFunctions(app, { stacks: ['Prod/*'] }))).toEqual(['Prod/Two/Nested']);
+    expect(paths(selectFunctions(app, { functions: ['One'] }))).toEqual(['One/Api', 'One/Worker', 'One/WorkerToo']); // a path selects the functions below it
+    expect(() => selectFunctions(app, { functions: ['Nope/Fn'] })).toThrow(/no container-image function "Nope\/Fn"/);
+    expect(paths(selectFunctions(app, { stacks: ['One'] }))).toEqual(['One/Api', 'One/Worker', 'One/WorkerToo']);
   });
 
   test('--app as a directory reads it; a directory that is no assembly is named with the fix', async () => {

@@ -1,5 +1,9 @@
-import { findFunction } from '../../../lib/local/functions/function-lookup';
-import { imageFunctionsOf } from '../../../lib/local/functions/function-spec';
+// Reading one template's functions (settings, Lambda's defaults, environment literal and unresolved), and finding
+// the function a user names.
+import { AppFunction } from '../../lib/assembly/app-function';
+import { UnknownNameError, findFunction } from '../../lib/assembly/function-lookup';
+import { ImageAsset } from '../../lib/assembly/image-asset';
+import { CfnTemplate, functionsOf, templateStack } from '../../lib/assembly/read-app';
 
 const HASH = 'a'.repeat(64);
 
@@ -27,7 +31,13 @@ const template = {
   },
 };
 
-describe('imageFunctionsOf', () => {
+const ASSET: ImageAsset = { id: HASH, source: { directory: `asset.${HASH}` }, baseDirectory: '/assembly', imageTags: [HASH] };
+
+function imageFunctionsOf(stackName: string, t: CfnTemplate, assets: ImageAsset[] = [ASSET]): AppFunction[] {
+  return functionsOf(templateStack(t, { stackId: stackName, stackName }), assets);
+}
+
+describe('functionsOf', () => {
   const [fn, plain, ...rest] = imageFunctionsOf('Stack', template);
 
   test('only PackageType Image functions', () => {
@@ -48,8 +58,12 @@ describe('imageFunctionsOf', () => {
       command: ['app.other'],
       entryPoint: ['/x', 'y'],
       workingDirectory: '/w',
-      image: { kind: 'asset', assetHash: HASH },
+      image: { kind: 'asset', asset: ASSET },
     });
+  });
+
+  test('an asset the manifests do not list is named by its hash, for the error that follows', () => {
+    expect(imageFunctionsOf('Stack', template, [])[0].image).toEqual({ kind: 'unlisted-asset', assetHash: HASH });
   });
 
   test("Lambda's defaults, a literal FunctionName and an image URI (which SAM skips)", () => {
@@ -94,5 +108,10 @@ describe('findFunction', () => {
 
   test('an app without image functions says so', () => {
     expect(() => findFunction([], 'x')).toThrow(/no container-image Lambda functions/);
+  });
+
+  test('every miss is an UnknownNameError (the CLI exits 2: a usage error)', () => {
+    expect(() => findFunction(specs, 'zzz')).toThrow(UnknownNameError);
+    expect(() => findFunction(specs, 'Fn1A2B3C')).toThrow(UnknownNameError);
   });
 });
