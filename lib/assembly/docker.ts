@@ -55,6 +55,8 @@ export function runDocker(args: string[], options: DockerRunOptions = {}): Promi
       const result = { code: code ?? -1, stdout, stderr };
       if (result.code === 0) resolve(result); else reject(new DockerCommandError(args, result));
     });
+    // A client that exits before reading its input (a wrong CDK_DOCKER) closes the pipe: its exit code tells, not EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

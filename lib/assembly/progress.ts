@@ -56,7 +56,7 @@ async function runPlain<T>(items: ProgressItem<T>[], concurrency: number, stream
       line(`${item.title}: ${r.summary}${building !== undefined ? ` in ${seconds(Date.now() - started)}` : ''}`);
       return { ok: true, value: r.value };
     } catch (error) {
-      line(`${item.title}: failed: ${firstLine(error)}`);
+      line(`${item.title}: failed: ${firstLine(error, item.title)}`);
       return { ok: false, error: error as Error };
     }
   });
@@ -85,7 +85,7 @@ async function runInteractive<T>(items: ProgressItem<T>[], concurrency: number):
         task.title = `${item.title}: ${r.summary}`;
       } catch (error) {
         results[index] = { ok: false, error: error as Error };
-        task.title = `${item.title}: failed: ${firstLine(error)}`;
+        task.title = `${item.title}: failed: ${firstLine(error, item.title)}`;
         throw error;
       } finally {
         if (ticker) clearInterval(ticker);
@@ -118,6 +118,8 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+/** The error's first line, without the item's title when the message starts with it (no `X: failed: X: …`). */
+function firstLine(error: unknown, title: string): string {
+  const line = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return line.startsWith(`${title}: `) ? line.slice(title.length + 2) : line;
 }

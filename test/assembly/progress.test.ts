@@ -31,6 +31,13 @@ describe('runWithProgress', () => {
     ]);
   });
 
+  test('an error that already names the item is not prefixed twice', async () => {
+    const out = sink(false);
+    await runWithProgress([{ title: 'App/B', run: async () => { throw new Error('App/B: image x is not built yet.'); } }], { stream: out.stream });
+    expect(out.text()).toContain('App/B: failed: image x is not built yet.\n');
+    expect(out.text()).not.toContain('App/B: failed: App/B:');
+  });
+
   test('in a terminal (listr2): every item runs and reports its result', async () => {
     const results = await runWithProgress([
       { title: 'one', run: async p => { p.building('building'); return { value: 'a', summary: 'done' }; } },

@@ -48,6 +48,7 @@ async function containersOf(pid: number | undefined): Promise<string[]> {
 
 describeWithDocker('invoke and serve subcommands (own processes)', () => {
   let outdir: string;
+  let noPathOut: string;
 
   beforeAll(async () => {
     const { nodeTag } = await ensureStandIns();
@@ -59,6 +60,26 @@ describeWithDocker('invoke and serve subcommands (own processes)', () => {
     new lambda.DockerImageFunction(stack, 'Echo', { code: code('index.ok'), environment: { GREETING: 'hello', BUCKET: bucket.bucketName }, memorySize: 512 });
     new lambda.DockerImageFunction(stack, 'Sleeper', { code: code('index.sleep'), timeout: Duration.seconds(60) });
     app.synth();
+    // As a build script synthesizes: no path metadata in the template.
+    noPathOut = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-cli-nopath-'));
+    const plain = new App({ outdir: noPathOut });
+    new lambda.DockerImageFunction(new Stack(plain, 'NoPath'), 'Echo', { code: code('index.ok'), environment: { GREETING: 'no path metadata' } });
+    plain.synth();
+  });
+
+  afterAll(() => {
+    for (const dir of [outdir, noPathOut]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('invoke Stack/Fn on an assembly without path metadata; an --env-vars key that names no function is pointed out', async () => {
+    expect(fs.readFileSync(path.join(noPathOut, 'NoPath.template.json'), 'utf8')).not.toContain('aws:cdk:path');
+    const envFile = path.join(noPathOut, 'env.json');
+    fs.writeFileSync(envFile, JSON.stringify({ 'NoPath/Ekho': { EXTRA: 'typo' }, 'NoPath/Echo': { EXTRA: 'set' } }));
+    const r = await start(['invoke', 'NoPath/Echo', '--app', noPathOut, '--env-vars', envFile]).done;
+    expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+    expect(JSON.parse(r.stdout).env).toMatchObject({ GREETING: 'no path metadata', EXTRA: 'set' });
+    expect(r.stderr).toContain('--env-vars: "NoPath/Ekho" names no function of this app');
+    expect(r.stderr).not.toContain('"NoPath/Echo" names no function');
   });
 
   test('invoke: unresolved values listed by name, --env-vars sets them and undeclared ones, result on stdout', async () => {

@@ -65,11 +65,6 @@ export async function runMeasure(options: MeasureOptions): Promise<number> {
     err(`❌ --budget: ${(error as Error).message}`);
     return 2;
   }
-  const engine = engineAvailability();
-  if (!engine.ok) {
-    err(`❌ cannot measure: no Docker engine answers (${engine.reason}). Start Docker, or set CDK_DOCKER to a working client.`);
-    return 2;
-  }
   let assets: MeasuredAsset[];
   let budgets: Map<string, { budgetBytes?: number; estimatedBytes?: number }>;
   try {
@@ -94,6 +89,13 @@ export async function runMeasure(options: MeasureOptions): Promise<number> {
     budgets = budgetsFromSynth(resolved.directory);
   } catch (error) {
     err(`❌ ${(error as Error).message}`);
+    return 2;
+  }
+
+  // Names are checked first: a typo is a usage error whether or not an engine answers.
+  const engine = engineAvailability();
+  if (!engine.ok) {
+    err(`❌ cannot measure: no Docker engine answers (${engine.reason}). Start Docker, or set CDK_DOCKER to a working client.`);
     return 2;
   }
 
