@@ -9,7 +9,7 @@ import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } fro
 import { AppFunction, FunctionImage, FunctionUrlConfig } from './app-function';
 import { constructPathsByScope, nestedStackPathOf, withoutResourceSuffix } from './construct-paths';
 import { ImageAsset } from './image-asset';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, lambdaArchitecture } from '../lambda-facts';
+import { DEFAULT_ARCHITECTURE, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, lambdaArchitecture } from '../lambda-facts';
 
 /** A CloudFormation template as synthesized: resources by logical id. */
 export interface CfnTemplate {
@@ -250,12 +250,9 @@ export function functionsOf(stack: AppStack, imageAssets: readonly ImageAsset[])
 /** `Architectures[0]` in Lambda's spelling; x86_64, Lambda's default, when left out. */
 function architectureOf(value: unknown): string {
   const first = stringList(value)?.[0];
-  if (first === undefined) return LAMBDA_DEFAULT_ARCHITECTURE;
+  if (first === undefined) return DEFAULT_ARCHITECTURE;
   return lambdaArchitecture(first)?.name ?? first;
 }
-
-/** Lambda's architecture when `Architectures` is left out. @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html */
-const LAMBDA_DEFAULT_ARCHITECTURE = 'x86_64';
 
 /** CloudFormation names a function `<stack>-<logicalId>-<suffix>`; Lambda names are at most 64 characters. */
 function generatedName(stack: AppStack, logicalId: string): string {

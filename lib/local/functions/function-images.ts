@@ -2,7 +2,7 @@
 // URI names. Each image is inspected once here; the inspection travels with the function (LocalFunction).
 import { AppFunction, buildImageAsset, localImageTag } from '../../assembly';
 import { runWithProgress } from '../../assembly/progress';
-import { lambdaArchitecture } from '../../lambda-facts';
+import { dockerPlatform } from '../../lambda-facts';
 import { ImageInfo, docker, imageInfo } from '../docker';
 
 /** A function's image in the local engine, with what `docker image inspect` says of it. */
@@ -24,7 +24,7 @@ export async function imagesFor(fns: readonly AppFunction[], o: { build: boolean
         const present = await imageInfo(uri);
         if (present) { progress.cached('present'); return { value: { image: uri, info: present }, summary: uri }; }
         progress.building('pulling');
-        const r = await docker(['pull', '--platform', platformOf(f), uri], { allowFailure: true });
+        const r = await docker(['pull', '--platform', dockerPlatform(f.architecture), uri], { allowFailure: true });
         if (r.code !== 0) {
           throw new Error(`its image ${uri} is not local and could not be pulled (${r.stderr.trim().split('\n').pop()}). Log in to its registry (for ECR: aws ecr get-login-password | docker login ...) or pull it yourself.`);
         }
@@ -53,8 +53,4 @@ async function inspected(f: AppFunction, image: string): Promise<LocalImage> {
   const info = await imageInfo(image);
   if (!info) throw new Error(`image ${image} is not in the local Docker engine after it was prepared for ${f.path}.`);
   return { image, info };
-}
-
-function platformOf(f: AppFunction): string {
-  return lambdaArchitecture(f.architecture)?.platform ?? 'linux/amd64';
 }

@@ -16,7 +16,7 @@ import { OwnerIdentity, currentOwner, ownerLabelArgs } from './owner';
 import { RuntimeApiServer, RuntimeInvocation, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
 import { AppFunction } from '../../assembly/app-function';
-import { INIT_TIMEOUT_MS, lambdaArchitecture } from '../../lambda-facts';
+import { INIT_TIMEOUT_MS, dockerPlatform } from '../../lambda-facts';
 import { SandboxDebug } from '../debug/debug-plan';
 import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
 
@@ -107,7 +107,7 @@ export class Sandbox {
     const fn = o.fn;
     const entry = fn.entryPoint ?? o.imageInfo.entrypoint;
     const cmd = fn.command ?? o.imageInfo.cmd;
-    const platform = lambdaArchitecture(fn.architecture)?.platform ?? 'linux/amd64';
+    const platform = dockerPlatform(fn.architecture);
     const args = ['run', '--rm', '--name', name, ...ownerLabelArgs(o.owner ?? currentOwner()),
       '--platform', platform,
       // MemorySize is the hard limit, with no swap on top: over it, the kernel kills the runtime as Lambda does.
