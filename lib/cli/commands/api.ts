@@ -4,9 +4,7 @@
 // SIGINT and SIGTERM remove every container before exiting.
 import * as fs from 'fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { openAssembly, resolveAssembly } from '../../assembly';
-import { appFunctions } from '../../local/functions/app-functions';
-import { loadFunctions } from '../../local/functions/load';
+import { loadApp, prepareFunctions } from '../../local/functions/load';
 import { appRoutes } from '../../local/http/app-routes';
 import { readJwks } from '../../local/http/authorizers/jwt-authorizer';
 import { functionKey } from '../../local/http/front-door';
@@ -63,18 +61,17 @@ export function configureApiCommand(command: Command): Command {
       const note = (line: string) => process.stderr.write(`${line}\n`);
       try {
         const jwks = opts.jwks ? readJwks(opts.jwks) : undefined;
-        const assembly = await resolveAssembly({ app: opts.app });
-        const cloud = openAssembly(assembly.directory);
-        const images = appFunctions(cloud);
-        const stacks = cloud.stacksRecursively.map(s => ({
+        const app = await loadApp(opts.app);
+        // Construct paths as the one reader knows them (from the logicalId metadata: right without path metadata too).
+        const stacks = app.stacks.filter(s => !s.parent).map(s => ({
           stackName: s.stackName,
           template: s.template,
-          paths: new Map(s.findMetadataByType('aws:cdk:logicalId').map(m => [String(m.data), m.path] as [string, string])),
+          paths: new Map(Object.keys(s.template.Resources ?? {}).map(id => [id, s.pathOf(id)] as [string, string])),
         }));
         const { routes, mocks, refused } = appRoutes(stacks, {
           stage: opts.stage,
-          imageFunctions: new Set(images.map(f => functionKey(f.spec))),
-          functionPaths: new Map(images.map(f => [functionKey(f.spec), f.spec.path])),
+          imageFunctions: new Set(app.functions.map(functionKey)),
+          functionPaths: new Map(app.functions.map(f => [functionKey(f), f.path])),
           haveJwks: jwks !== undefined,
         });
         if (routes.length === 0) {
@@ -82,13 +79,11 @@ export function configureApiCommand(command: Command): Command {
           throw new Error('the app has no API Gateway route or Function URL that can be served locally.');
         }
         const needed = new Set(routes.flatMap(r => [r.function, ...(r.auth.type === 'LAMBDA' && r.auth.authorizer.function ? [r.auth.authorizer.function] : [])]).map(functionKey));
-        const functions = await loadFunctions({
-          app: assembly.directory,
+        const functions = await prepareFunctions(app, app.functions.filter(f => needed.has(functionKey(f))), {
           envVarsFile: opts.envVars,
           build: opts.build,
           region: opts.region,
           note,
-          select: all => all.filter(f => needed.has(functionKey(f.spec))),
         });
         await applyDebugFlags(functions, opts);
         doors = new FrontDoors({ routes, mocks, functions, maxConcurrency: opts.maxConcurrency, jwks, log: t => process.stderr.write(t) });

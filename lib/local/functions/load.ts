@@ -3,14 +3,10 @@ import * as path from 'path';
 import { EnvMap, hostCredentials, overridesFor, readEnvVarsFile, stillUnresolved, unknownEnvVarsKeys } from './environment';
 import { imagesFor } from './function-images';
 import { LocalFunction } from './local-function';
-import { findFunctions, readApp, resolveAssembly } from '../../assembly';
+import { AppAssembly, AppFunction, findFunctions, readApp, resolveAssembly } from '../../assembly';
 import { removeStaleCidDirectories, removeStaleContainers } from '../runtime/stale-containers';
 
-export interface LoadOptions {
-  /** `--app`: assembly directory or app command; default: cdk.json's `app`. */
-  readonly app?: string;
-  /** The functions to load, as the user names them (construct path, logical id, name). @default every function */
-  readonly functions?: readonly string[];
+export interface PrepareOptions {
   readonly envVarsFile?: string;
   readonly build: boolean;
   /** Region when the stack does not pin one. @default AWS_REGION, AWS_DEFAULT_REGION, us-east-1 */
@@ -19,15 +15,32 @@ export interface LoadOptions {
   readonly note: (line: string) => void;
 }
 
-/** Resolves the app, looks up the functions, builds their images, and prepares them to run. */
+export interface LoadOptions extends PrepareOptions {
+  /** `--app`: assembly directory or app command; default: cdk.json's `app`. */
+  readonly app?: string;
+  /** The functions to load, as the user names them (construct path, logical id, name). @default every function */
+  readonly functions?: readonly string[];
+}
+
+/** Resolves `--app` (synthesizing when it is an app command) and reads the app. */
+export async function loadApp(app: string | undefined): Promise<AppAssembly> {
+  const assembly = await resolveAssembly({ app });
+  return readApp(assembly.directory);
+}
+
+/** Resolves the app, looks up the functions the user names, builds their images, and prepares them to run. */
 export async function loadFunctions(o: LoadOptions): Promise<LocalFunction[]> {
+  const app = await loadApp(o.app);
+  // Unknown names fail here, before any image is built.
+  const chosen = o.functions ? findFunctions(app, o.functions) : [...app.functions];
+  return prepareFunctions(app, chosen, o);
+}
+
+/** Builds (or finds) the images of `chosen` and prepares each function to run, with its environment. */
+export async function prepareFunctions(app: AppAssembly, chosen: readonly AppFunction[], o: PrepareOptions): Promise<LocalFunction[]> {
   const stale = await removeStaleContainers();
   if (stale.length) o.note(`removed ${stale.length} container(s) left by an earlier run that did not exit cleanly: ${stale.join(', ')}`);
   await removeStaleCidDirectories();
-  const assembly = await resolveAssembly({ app: o.app });
-  const app = readApp(assembly.directory);
-  // Unknown names fail here, before any image is built.
-  const chosen = o.functions ? findFunctions(app, o.functions) : [...app.functions];
   const envFile = o.envVarsFile ? readEnvVarsFile(o.envVarsFile) : undefined;
   for (const key of unknownEnvVarsKeys(envFile, app.functions)) {
     o.note(`--env-vars: "${key}" names no function of this app (keys are logical ids, construct paths or function names; "Parameters" applies to all).`);
