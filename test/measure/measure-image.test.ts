@@ -242,7 +242,7 @@ describe('measureImage on canned history and archive output', () => {
   });
 
   describe('measureAsset and measureAssetSync: cached, built and reused', () => {
-    const asset = (): ImageAsset => ({ id: 'f'.repeat(64), source: { directory: 'ctx' }, baseDirectory: work, imageTags: [], functions: [] });
+    const asset = (): ImageAsset => ({ id: 'f'.repeat(64), source: { directory: 'ctx' }, baseDirectory: work, imageTags: [] });
     function canAsset(present: boolean) {
       fs.mkdirSync(path.join(work, 'ctx'), { recursive: true });
       fs.writeFileSync(path.join(work, 'ctx', 'Dockerfile'), DOCKERFILE);
