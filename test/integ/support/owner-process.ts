@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     const fn = await LocalFunction.prepare({
       fn: {
         stackName: 'Local',
+        stackId: 'Local',
         logicalId: 'Hang',
         path: 'Local/Hang',
         functionName: 'Local-Hang',
