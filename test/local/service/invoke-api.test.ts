@@ -3,8 +3,8 @@
 import * as http from 'http';
 import * as net from 'net';
 import { Behaviour, FakeSandbox, fakeFunction, spec } from './fake-function';
-import { LOG_TAIL_BYTES } from '../../../lib/lambda-facts';
 import * as functionLookup from '../../../lib/assembly/function-lookup';
+import { LOG_TAIL_BYTES } from '../../../lib/lambda-facts';
 import { LocalFunction } from '../../../lib/local/functions/local-function';
 import * as clientContext from '../../../lib/local/runtime/client-context';
 import { InvokeApiServer, MAX_QUEUED_EVENTS, functionNameOf } from '../../../lib/local/service/invoke-api';
