@@ -60,6 +60,13 @@ function stage(constructPath: string, directory: string, options: SourceImageOpt
   if (!fs.statSync(abs).isDirectory()) throw new Error(`source path ${directory} is a file. Pass the directory that holds the function's code.`);
 
   const exclude = options.exclude ?? [];
+  for (const pattern of exclude) {
+    // Each entry becomes one line of the generated .dockerignore: a line break would smuggle in a line of its own.
+    if (typeof pattern !== 'string' || /[\r\n]/.test(pattern)) {
+      throw new Error(`exclude entry ${JSON.stringify(pattern)} is not one .dockerignore pattern (${typeof pattern !== 'string' ? 'not a string' : 'it holds a line break'}). `
+        + 'Pass each pattern as its own entry.');
+    }
+  }
   const isExcluded = excludedBy(exclude);
   const base = options.base;
   const project = detectProject(abs, base.family, isExcluded);

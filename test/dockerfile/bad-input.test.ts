@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
 import { sourceDir } from './support';
+import { ContainerFunction, ContainerImage } from '../../lib';
 import { BaseImageFamily, LambdaBaseImage, SourceBuildSecret, SourceImageOptions, SystemPackageManager } from '../../lib/dockerfile';
 import { stageSourceImage } from '../../lib/dockerfile/stage-source';
 
@@ -85,5 +89,20 @@ describe('bad base images', () => {
 
   test('withDigest validates the digest', () => {
     expect(() => LambdaBaseImage.PYTHON_3_13.withDigest('latest')).toThrow(/is not of the form sha256/);
+  });
+});
+
+describe('exclude entries are single .dockerignore lines', () => {
+  test.each([['a newline', 'tmp\n!secrets.env'], ['a carriage return', 'tmp\r!secrets.env']])('an entry with %s is refused, naming the construct and the fix', (_, pattern) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-exclude-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'app.py'), 'def handler(event, context):\n    return 1\n');
+      const stack = new Stack(new App(), 'S');
+      expect(() => new ContainerFunction(stack, 'Fn', {
+        image: ContainerImage.fromSource(dir, { base: LambdaBaseImage.PYTHON_3_12, handler: 'app.handler', exclude: [pattern] }),
+      })).toThrow(`S/Fn: exclude entry ${JSON.stringify(pattern)} is not one .dockerignore pattern (it holds a line break). Pass each pattern as its own entry.`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
