@@ -56,8 +56,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+      // test/install packs the library and installs it into a cdk init app (minutes): `npm run test:install`, and CI.
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/test/install/'],
       snapshotSerializers: ['<rootDir>/lib/testing/snapshot-serializer.ts'],
+      // The run's own TMPDIR and the engine's image tags are recorded before, and checked after (test/support).
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/remove-synth-output.ts'],
       collectCoverage: false,
       // Prefer the TypeScript sources over jsii's compiled .js beside them.
       moduleFileExtensions: ['ts', 'js', 'json', 'node'],
@@ -74,6 +79,11 @@ project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 // Ship compiled JavaScript and declarations only: a .ts beside its .d.ts would be type-checked by consumers.
 project.npmignore?.exclude('/lib/**/*.ts');
 project.npmignore?.include('/lib/**/*.d.ts');
+// What a user needs, and nothing else (no cdk.out/ or cdk.json left by `cdk synth`, no examples, tests or sources): an
+// allowlist, so a new file in the repository is never shipped by accident. npm adds package.json, README and LICENSE.
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'API.md', 'RULES.md']);
+// `npm pack` (and `npm publish`, and installing from a git URL) compiles first: the JavaScript is not in git.
+project.addTask('prepack', { description: 'Compile before packing (npm runs this before npm pack and npm publish)' }).spawn(project.compileTask);
 
 // Tests never rewrite snapshots: a missing or changed snapshot fails.
 project.testTask.reset('jest --ci --passWithNoTests', { receiveArgs: true });
@@ -111,6 +121,12 @@ project.addTask('docs:snippets', { exec: 'jsii-rosetta extract --fail --cache-to
 project.addTask('test:integ', {
   exec: 'jest --ci --runInBand test/integ',
   env: { CCF_REQUIRE_DOCKER: '1' },
+  receiveArgs: true,
+});
+
+// A fresh clone's `npm pack`, installed into a `cdk init` app that synthesizes (slow; not part of `npm test`).
+project.addTask('test:install', {
+  exec: 'jest --ci --runInBand test/install --testPathIgnorePatterns /node_modules/',
   receiveArgs: true,
 });
 

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Annotations, Duration, Size, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ContainerFunctionProps } from './container-function-props';
-import { futurePath, invalidInput } from './errors';
+import { futurePath, invalidInput, reportedAtCaller } from './errors';
 import { ensureFunctionLogGroup, validateLogGroupOptions } from './function-log-group';
 import { FunctionImageCode } from './image/function-image-code';
 import { deliverImage } from './image/image-delivery';
@@ -35,12 +35,14 @@ export class ContainerFunction extends lambda.DockerImageFunction {
   constructor(scope: Construct, id: string, props: ContainerFunctionProps) {
     // Everything that can be wrong is checked before any construct is created.
     const constructPath = futurePath(scope, id);
-    if (!props || !props.image) {
-      throw invalidInput(constructPath, 'image is required', "Pass image: ContainerImage.fromDockerfile('dir'), fromSource() or fromEcr().");
-    }
-    validateFunctionOptions(constructPath, props);
-    validateLogGroupOptions(constructPath, props);
-    const plan = planImage(scope, constructPath, props);
+    const plan = reportedAtCaller(ContainerFunction, constructPath, () => {
+      if (!props || !props.image) {
+        throw invalidInput(constructPath, 'image is required', "Pass image: ContainerImage.fromDockerfile('dir'), fromSource() or fromEcr().");
+      }
+      validateFunctionOptions(constructPath, props);
+      validateLogGroupOptions(constructPath, props);
+      return planImage(scope, constructPath, props);
+    });
 
     // Log options are applied to the function's one log group (lib/function-log-group.ts), not through CDK's LogRetention resource.
     const { logRetention, logRemovalPolicy, ...functionOptions } = props;

@@ -141,6 +141,12 @@ describe('invalid props throw before any construct is created', () => {
     expect(() => new ContainerFunction(stack, 'Fn2', input)).toThrow(/^Stack\/Fn2: /);
     // Nothing half-written: the failed constructs added nothing to the tree.
     expect(stack.node.findAll().length).toBe(before);
+    // The error points at the line that made the function (here), not into the library, whose TypeScript is not shipped:
+    // Node prints the source line of the first frame above the message.
+    let error: Error | undefined;
+    try { new ContainerFunction(stack, 'Fn3', input); } catch (e) { error = e as Error; }
+    const firstFrame = error?.stack?.split('\n').find(line => line.trim().startsWith('at '));
+    expect(firstFrame).toContain(`${path.sep}invalid-props.test.ts:`);
   });
 
   test('has at least 60 cases', () => {

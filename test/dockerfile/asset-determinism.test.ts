@@ -1,9 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { sourceDir } from './support';
 import { ContainerFunction, ContainerImage, ImageTag, LambdaBaseImage } from '../../lib';
+import { tempDir } from '../support/temp-dir';
 
 const FILES = {
   'app.py': 'def lambda_handler(e, c):\n    return 1\n',
@@ -14,7 +14,7 @@ const FILES = {
 
 /** The image asset hash a fromSource function synthesizes for a copy of the source at `dir`. */
 function assetHash(dir: string, systemPackages = ['gcc']): string {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-out-')) });
+  const app = new App({ outdir: tempDir('ccf-unit-out-') });
   const stack = new Stack(app, 'S');
   new ContainerFunction(stack, 'Fn', {
     image: ContainerImage.fromSource(dir, { base: LambdaBaseImage.PYTHON_3_13, handler: 'app.lambda_handler', systemPackages }),

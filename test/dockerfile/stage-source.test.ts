@@ -6,6 +6,7 @@ import { sourceDir } from './support';
 import { LambdaBaseImage, SourceBuildSecret } from '../../lib/dockerfile';
 import { DEFAULT_EXCLUDES, renderDockerignore } from '../../lib/dockerfile/dockerignore';
 import { stageSourceImage } from '../../lib/dockerfile/stage-source';
+import { tempDir } from '../support/temp-dir';
 
 const FILES = {
   'app.py': 'def lambda_handler(e, c):\n    return 1\n',
@@ -36,7 +37,7 @@ function listFiles(dir: string, rel = ''): string[] {
 afterEach(() => jest.restoreAllMocks());
 /** Points os.tmpdir() at an empty directory of this test's own, so other test files staging in parallel do not interfere. */
 function privateTmpdir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-tmp-'));
+  const dir = tempDir('ccf-unit-tmp-');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   jest.spyOn(require('os') as typeof os, 'tmpdir').mockReturnValue(dir);
   return dir;
@@ -96,7 +97,7 @@ describe('stageSourceImage', () => {
   });
 
   test('build secrets map to DockerBuildSecret.fromSrc values; a missing secret file warns', () => {
-    const secretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-secret-'));
+    const secretDir = tempDir('ccf-secret-');
     fs.writeFileSync(path.join(secretDir, 'url'), 'https://u:p@pypi.example.com/simple');
     const staged = stageSourceImage('S/Fn', sourceDir(FILES), {
       ...OPTIONS, buildSecrets: [SourceBuildSecret.pipIndexUrl(path.join(secretDir, 'url')), SourceBuildSecret.caBundle('/nonexistent/ca.pem')],

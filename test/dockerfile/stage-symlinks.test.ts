@@ -4,6 +4,7 @@ import * as path from 'path';
 import { sourceDir } from './support';
 import { LambdaBaseImage, SourceBuildSecret } from '../../lib/dockerfile';
 import { stageSourceImage } from '../../lib/dockerfile/stage-source';
+import { tempDir } from '../support/temp-dir';
 
 // A staged fromSource context holds only what lies under the source directory's real path. Symlinks are never followed:
 // links inside are kept as links, links to outside, loops and dangling links fail with the construct path, the file and the fix.
@@ -40,7 +41,7 @@ function stagingError(src: string, options: object = OPTIONS): string {
 afterEach(() => jest.restoreAllMocks());
 /** Points os.tmpdir() at an empty directory of this test's own, so other test files staging in parallel do not interfere. */
 function privateTmpdir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-tmp-'));
+  const dir = tempDir('ccf-unit-tmp-');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   jest.spyOn(require('os') as typeof os, 'tmpdir').mockReturnValue(dir);
   return dir;
@@ -79,7 +80,7 @@ describe('symlinks in a fromSource directory', () => {
   test('a source directory reached through a link is fine: links are judged by real paths', () => {
     const real = sourceDir({ ...APP, 'lib/util.py': 'X = 1\n' });
     fs.symlinkSync('lib/util.py', path.join(real, 'util.py'));
-    const viaLink = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-link-')), 'src');
+    const viaLink = path.join(tempDir('ccf-unit-link-'), 'src');
     fs.symlinkSync(real, viaLink);
     const staged = stageSourceImage('S/Fn', viaLink, OPTIONS);
     expect(tree(staged.directory)['util.py']).toBe('-> lib/util.py');
@@ -108,7 +109,7 @@ describe('symlinks in a fromSource directory', () => {
 
   test('a secret reached by another path is compared by its real path', () => {
     const src = sourceDir({ ...APP, 'pip.conf': 'index-url = https://u:p@h/simple' });
-    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-secret-'));
+    const elsewhere = tempDir('ccf-unit-secret-');
     fs.symlinkSync(path.join(src, 'pip.conf'), path.join(elsewhere, 'pip.conf'));
     expect(() => stageSourceImage('S/Fn', src, { ...OPTIONS, buildSecrets: [SourceBuildSecret.pipIndexUrl(path.join(elsewhere, 'pip.conf'))] }))
       .toThrow(/^S\/Fn: build secret "pip-index-url" .* is inside the source directory/);

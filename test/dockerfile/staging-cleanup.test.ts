@@ -1,9 +1,9 @@
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { sourceDir } from './support';
 import { sweepStaleStagingDirectories } from '../../lib/dockerfile/staging-directory';
+import { tempDir } from '../support/temp-dir';
 
 // A synth leaves no staging directory behind: the app runs in its own process (as `cdk synth` runs it), with a temp
 // directory of its own, and that directory must be empty once the process has exited.
@@ -22,7 +22,7 @@ console.log(staged.directory);
 `;
 
 function runApp(env: { [name: string]: string }): { staged: string; tmp: string } {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-tmp-'));
+  const tmp = tempDir('ccf-unit-tmp-');
   const source = sourceDir({ 'app.py': 'def lambda_handler(e, c):\n    return 1\n', 'lib/util.py': 'X = 1\n' });
   const staged = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', APP], {
     cwd: ROOT,
@@ -33,7 +33,7 @@ function runApp(env: { [name: string]: string }): { staged: string; tmp: string 
 }
 
 test('the staged copy is gone after synth; the asset in the cloud assembly holds the files', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-out-'));
+  const outdir = tempDir('ccf-unit-out-');
   const { staged, tmp } = runApp({ CDK_OUTDIR: outdir });
   expect(path.dirname(staged)).toBe(tmp);
   expect(fs.readdirSync(tmp).filter(n => n.startsWith('ccf-'))).toEqual([]);
@@ -43,7 +43,7 @@ test('the staged copy is gone after synth; the asset in the cloud assembly holds
 }, 60_000);
 
 test('with asset staging disabled (cdk synth --no-staging), the context is staged inside the cloud assembly and kept', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-out-'));
+  const outdir = tempDir('ccf-unit-out-');
   const { staged, tmp } = runApp({ CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:disable-asset-staging': true }) });
   expect(fs.readdirSync(tmp).filter(n => n.startsWith('ccf-'))).toEqual([]);
   expect(path.dirname(staged)).toBe(fs.realpathSync(outdir));
@@ -53,7 +53,7 @@ test('with asset staging disabled (cdk synth --no-staging), the context is stage
 }, 60_000);
 
 test('directories left by processes that have ended are swept; those of running processes are kept', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-tmp-'));
+  const tmp = tempDir('ccf-unit-tmp-');
   const ended = spawnSync(process.execPath, ['-e', '0']).pid!;
   const running = spawn('sleep', ['30']);
   try {

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { DockerfileParser, From } from 'dockerfile-ast';
+import { tempDir } from '../support/temp-dir';
 
 /** Creates a temporary source directory from a map of relative path → content. */
 export function sourceDir(files: { [rel: string]: string }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-unit-src-'));
+  const dir = tempDir('ccf-unit-src-');
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { ContainerFunction, ContainerImage } from '../../lib';
 import { contextIgnoreStrategy, readContextState } from '../../lib/image/context-state';
 import { GitReader } from '../../lib/image/git';
 import { TempGitRepo, withoutCiShaVariables } from '../support/git-repo';
+import { tempDir } from '../support/temp-dir';
 
 // DockerImageAsset follows links that leave the build context (CDK's default) and puts their targets into the image:
 // editing a target must make the tag dirty, as editing a file of the context does.
@@ -42,7 +42,7 @@ test('a new file under the target of a directory link makes the link dirty', () 
 });
 
 test('a link to outside the repository is never clean: no commit pins its target', () => {
-  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-outside-'));
+  const outside = tempDir('ccf-outside-');
   fs.writeFileSync(path.join(outside, 'data.txt'), 'x');
   fs.symlinkSync(path.join(outside, 'data.txt'), repo.path('fn/data.txt'));
   repo.commit('outside link');

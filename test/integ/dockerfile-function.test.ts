@@ -28,7 +28,8 @@ describeWithDocker('fromDockerfile: the synthesized assets build as cdk-assets b
 
   beforeAll(async () => {
     const bases = await ensureStandIns();
-    // The real AWS base where a registry is reachable; else the stand-in answers to its name, so the Dockerfile is unchanged.
+    // The AWS base as the engine has it, else pulled, else the stand-in under its name (until the suite ends), so the
+    // Dockerfile is unchanged.
     ensureAwsBase(AWS_NODE_BASE, bases.nodeTag);
     // The builder honours CDK_DOCKER as cdk-assets does; point it at the client the tests use.
     process.env.CDK_DOCKER = DOCKER;

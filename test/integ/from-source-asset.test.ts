@@ -35,7 +35,7 @@ describeWithDocker('fromSource: the synthesized asset builds like cdk-assets bui
 
   beforeAll(async () => {
     const bases = await ensureStandIns();
-    // The real AWS base where a registry is reachable; else the stand-in answers to its name.
+    // The AWS base as the engine has it, else pulled, else the stand-in under its name (until the suite ends).
     ensureAwsBase(LambdaBaseImage.NODEJS_22.image, bases.nodeTag);
     repo = TempGitRepo.create(exampleFiles(EXAMPLE, 'fn'));
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-integ-out-'));

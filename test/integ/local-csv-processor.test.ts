@@ -6,8 +6,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { describeWithDocker } from './support/docker';
-import { ensureCsvProcessorBase, leftoverContainers } from './support/local-images';
+import { makeTestVariant } from './support/asset-variant';
+import { describeWithDocker, removeImage } from './support/docker';
+import { CSV_PROCESSOR_FROM, ensureCsvProcessorBase, leftoverContainers } from './support/local-images';
 import { CsvProcessorStack } from '../../examples/csv-processor/stack';
 
 jest.setTimeout(20 * 60_000);
@@ -32,6 +33,7 @@ function cli(args: string[], home: string): Promise<{ code: number; stdout: stri
 describeWithDocker('invoke: the csv-processor example with its S3 event', () => {
   let outdir: string;
   let home: string;
+  let variantTags: string[] = [];
 
   beforeAll(async () => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-csv-app-'));
@@ -40,17 +42,23 @@ describeWithDocker('invoke: the csv-processor example with its S3 event', () => 
     const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
     new CsvProcessorStack(app, 'CsvProcessor');
     app.synth();
-    // PyPI is unreachable here: the base stand-in carries Debian's pandas and boto3, and the asset's pinned
-    // requirements are emptied. The Dockerfile and the handler are the example's own, unchanged.
-    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'CsvProcessor.assets.json'), 'utf8'));
-    for (const image of Object.values<any>(manifest.dockerImages)) {
-      fs.writeFileSync(path.join(outdir, image.source.directory, 'requirements.txt'), '');
-    }
-    await ensureCsvProcessorBase();
+    // PyPI is unreachable here: the Dockerfile starts FROM a stand-in that carries Debian's pandas and boto3, and the
+    // pinned requirements are emptied. The rest of the Dockerfile and the handler are the example's own. The edited asset
+    // gets an id of its own, so the example's real image tag (cdkasset-<id>) is never built from it.
+    const base = await ensureCsvProcessorBase();
+    variantTags = makeTestVariant(outdir, 'CsvProcessor', context => {
+      fs.writeFileSync(path.join(context, 'requirements.txt'), '');
+      const dockerfile = path.join(context, 'Dockerfile');
+      const text = fs.readFileSync(dockerfile, 'utf8');
+      expect(text).toMatch(new RegExp(`^FROM ${CSV_PROCESSOR_FROM.replace(/[.]/g, '\\.')}$`, 'm'));
+      fs.writeFileSync(dockerfile, text.split(`FROM ${CSV_PROCESSOR_FROM}`).join(`FROM ${base}`));
+    });
   });
 
   afterAll(async () => {
     expect(await leftoverContainers()).toEqual([]);
+    for (const tag of variantTags) await removeImage(tag);
+    for (const dir of [outdir, home]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('the S3 read fails without credentials: exit 1, the error in Lambda\'s shape, logs and REPORT on stderr', async () => {

@@ -17,11 +17,16 @@ const ENV = { ...process.env, DOCKER_BUILDKIT: '1' };
 
 export interface Availability { readonly ok: boolean; readonly reason: string }
 
-/** Whether an engine answers `docker info` (synchronously, so test files can choose describe/describe.skip). */
-export function dockerAvailability(): Availability {
-  const r = spawnSync(DOCKER, ['info', '--format', '{{.ServerVersion}}'], { env: ENV, encoding: 'utf8', timeout: 20_000 });
+/**
+ * Whether an engine answers (synchronously, so test files can choose describe/describe.skip). `docker version` says why
+ * it cannot reach one ("Cannot connect to the Docker daemon at …"); `docker info --format` would only print its
+ * template's nil-pointer error.
+ */
+export function dockerAvailability(env: NodeJS.ProcessEnv = ENV): Availability {
+  const r = spawnSync(DOCKER, ['version', '--format', '{{.Server.Version}}'], { env, encoding: 'utf8', timeout: 20_000 });
   if (r.error) return { ok: false, reason: `${DOCKER} could not run (${r.error.message})` };
-  if (r.status !== 0) return { ok: false, reason: `${DOCKER} info failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-1)[0]}` };
+  const said = `${r.stderr}\n${r.stdout}`.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('template:'));
+  if (r.status !== 0 || !r.stdout.trim()) return { ok: false, reason: said[0] ?? `${DOCKER} version exited ${r.status}` };
   return { ok: true, reason: `engine ${r.stdout.trim()}` };
 }
 
@@ -64,14 +69,29 @@ function notProvisioned(): string | undefined {
 export interface ExecResult { readonly code: number; readonly stdout: string; readonly stderr: string; readonly seconds: number }
 
 /** Runs the docker CLI; rejects with the output tail when it fails (unless allowFailure). */
-export function docker(args: string[], opts: { input?: string; allowFailure?: boolean; timeoutMs?: number } = {}): Promise<ExecResult> {
+export interface DockerOptions {
+  readonly input?: string;
+  readonly allowFailure?: boolean;
+  readonly timeoutMs?: number;
+  /** Called with each line of output as it comes. */
+  readonly onLine?: (line: string) => void;
+}
+
+export function docker(args: string[], opts: DockerOptions = {}): Promise<ExecResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(DOCKER, args, { env: ENV });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', d => { stdout += d; });
-    child.stderr.on('data', d => { stderr += d; });
+    let partial = '';
+    const lines = (d: Buffer) => {
+      if (!opts.onLine) return;
+      const parts = (partial + d.toString('utf8')).split('\n');
+      partial = parts.pop() ?? '';
+      parts.forEach(opts.onLine);
+    };
+    child.stdout.on('data', d => { stdout += d; lines(d); });
+    child.stderr.on('data', d => { stderr += d; lines(d); });
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
     child.on('error', reject);
     child.on('close', code => {
@@ -96,6 +116,8 @@ export interface BuildOptions {
   readonly noCache?: boolean;
   /** Build up to this stage only. */
   readonly target?: string;
+  /** Called with each line of the build's output as it comes (progress). */
+  readonly onLine?: (line: string) => void;
 }
 
 export interface BuildResult {
@@ -111,7 +133,7 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
   if (o.noCache) args.push('--no-cache');
   if (o.target) args.push('--target', o.target);
   args.push(o.context);
-  const r = await docker(args, { timeoutMs: 20 * 60_000 });
+  const r = await docker(args, { timeoutMs: 20 * 60_000, onLine: o.onLine });
   return { seconds: r.seconds, log: r.stderr + r.stdout };
 }
 

@@ -8,7 +8,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { docker, imageExists } from './docker';
+import { buildOnce, stepPrinter } from './build-once';
+import { docker } from './docker';
 import { ensureStandIns } from './standins';
 import { FUNCTIONS } from './workspace';
 import { AppFunction } from '../../../lib/assembly/app-function';
@@ -20,41 +21,44 @@ function hashOf(dir: string, extra: string): string {
   return h.digest('hex').slice(0, 12);
 }
 
-async function buildOnce(tag: string, context: string, args: string[] = []): Promise<string> {
-  if (!(await imageExists(tag))) await docker(['build', '-q', '-t', tag, ...args, context], { timeoutMs: 20 * 60_000 });
-  return tag;
+/** Builds `context` as `tag` unless it exists (once across jest's workers, with progress). */
+function buildFixture(tag: string, context: string, args: string[] = []): Promise<string> {
+  return buildOnce(tag, async () => {
+    await docker(['build', '--progress=plain', '-t', tag, ...args, context], { timeoutMs: 20 * 60_000, onLine: stepPrinter(tag) });
+  });
 }
 
 /** test/fixtures/functions/local-node on the Node.js stand-in (the real aws-lambda-ric). */
 export async function nodeFunctionImage(): Promise<string> {
   const { nodeTag } = await ensureStandIns();
   const dir = path.join(FUNCTIONS, 'local-node');
-  return buildOnce(`ccf-local-fixture/node:${hashOf(dir, nodeTag)}`, dir, ['--build-arg', `BASE=${nodeTag}`]);
+  return buildFixture(`ccf-local-fixture/node:${hashOf(dir, nodeTag)}`, dir, ['--build-arg', `BASE=${nodeTag}`]);
 }
 
 /** test/fixtures/functions/local-python on the Python stand-in (our own bootstrap). */
 export async function pythonFunctionImage(): Promise<string> {
   const { pythonTag } = await ensureStandIns();
   const dir = path.join(FUNCTIONS, 'local-python');
-  return buildOnce(`ccf-local-fixture/python:${hashOf(dir, pythonTag)}`, dir, ['--build-arg', `BASE=${pythonTag}`]);
+  return buildFixture(`ccf-local-fixture/python:${hashOf(dir, pythonTag)}`, dir, ['--build-arg', `BASE=${pythonTag}`]);
 }
 
-/** The AWS name the csv-processor example's Dockerfile starts FROM. */
-export const AWS_PYTHON_312 = 'public.ecr.aws/lambda/python:3.12';
+/** The AWS base image the csv-processor example's Dockerfile starts FROM. */
+export const CSV_PROCESSOR_FROM = 'public.ecr.aws/lambda/python:3.12';
 
 /**
- * The Python stand-in plus Debian's pandas and boto3 (PyPI is unreachable here), tagged with the AWS
- * base image's name. Re-tagged on every call: another test may have pointed the name elsewhere.
+ * The Python stand-in plus Debian's pandas and boto3 (PyPI is unreachable here), under a tag of its own: tests point a
+ * variant of the example's Dockerfile at it (support/asset-variant.ts), never the AWS name at the stand-in.
  */
 export async function ensureCsvProcessorBase(): Promise<string> {
   const { pythonTag } = await ensureStandIns();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-csv-base-'));
-  const dockerfile = `FROM ${pythonTag}\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-pandas python3-boto3 && rm -rf /var/lib/apt/lists/*\n`;
-  fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
-  const tag = await buildOnce(`ccf-local-fixture/python-pandas:${crypto.createHash('sha256').update(dockerfile).digest('hex').slice(0, 12)}`, dir);
-  fs.rmSync(dir, { recursive: true, force: true });
-  await docker(['tag', tag, AWS_PYTHON_312]);
-  return tag;
+  try {
+    const dockerfile = `FROM ${pythonTag}\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-pandas python3-boto3 && rm -rf /var/lib/apt/lists/*\n`;
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
+    return await buildFixture(`ccf-local-fixture/python-pandas:${crypto.createHash('sha256').update(dockerfile).digest('hex').slice(0, 12)}`, dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Containers the local runtime started from this process that still exist (running or not). */
@@ -71,9 +75,11 @@ export async function arm64ScratchImage(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-arm64-'));
   fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY marker /marker\nENTRYPOINT ["/lambda-entrypoint.sh"]\nCMD ["app.handler"]\n');
   fs.writeFileSync(path.join(dir, 'marker'), 'arm64\n');
-  const tag = await buildOnce('ccf-local-fixture/arm64-scratch:1', dir, ['--platform', 'linux/arm64']);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return tag;
+  try {
+    return await buildFixture('ccf-local-fixture/arm64-scratch:1', dir, ['--platform', 'linux/arm64']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A function's settings as a template would give them, for a test image (Lambda-like defaults; override any). */

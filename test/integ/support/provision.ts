@@ -8,8 +8,9 @@
  *   2. a registry is reachable: pull Debian's own image (`debian:bookworm`) and tag it;
  *   3. root with debootstrap (CI's machines, no registry): debootstrap a minimal rootfs and import it;
  *   4. otherwise it cannot be provisioned, and the caller skips with the reason and how to enable the tests.
- * For an AWS base image (`public.ecr.aws/lambda/nodejs:22`): pull the real one where a registry is reachable, else tag
- * the stand-in with its name (BuildKit then uses the local image for FROM without pulling).
+ * For an AWS base image (`public.ecr.aws/lambda/nodejs:22`): one that exists is used as it is; an absent one is pulled
+ * where a registry is reachable, else the stand-in is tagged with its name (BuildKit then uses the local image for FROM
+ * without pulling), and the suite's teardown removes the name again.
  *
  * Everything is idempotent and synchronous where jest needs a decision before `describe` (whether to skip), and jest's
  * parallel workers take a lock so only one of them debootstraps.
@@ -70,9 +71,10 @@ function canDebootstrap(): { ok: boolean; reason: string } {
 function debootstrapInto(tag: string): void {
   const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-bookworm-rootfs-'));
   try {
-    log(`debootstrap bookworm into ${rootfs} (about a minute)`);
-    const boot = spawnSync('debootstrap', ['--variant=minbase', 'bookworm', rootfs, MIRROR], { encoding: 'utf8', timeout: 20 * 60_000 });
-    if (boot.status !== 0) throw new Error(`debootstrap failed: ${(boot.stderr || boot.stdout || String(boot.error)).split('\n').slice(-20).join('\n')}`);
+    log(`debootstrap bookworm into ${rootfs} (first run only, about a minute; its progress follows)`);
+    // Its output straight to stderr, as it comes: this is the longest silent step of a first run otherwise.
+    const boot = spawnSync('debootstrap', ['--variant=minbase', 'bookworm', rootfs, MIRROR], { stdio: ['ignore', 2, 2], timeout: 20 * 60_000 });
+    if (boot.status !== 0) throw new Error(`debootstrap failed (exit ${boot.status}${boot.error ? `, ${boot.error.message}` : ''}); its output is above`);
     // Containers reach the mirror over http only; keep apt's lists out of the image.
     for (const dir of ['var/lib/apt/lists', 'var/cache/apt/archives']) {
       for (const entry of fs.readdirSync(path.join(rootfs, dir))) {
@@ -145,10 +147,13 @@ function provisionDebianBase(): Provisioned {
 }
 
 /**
- * Makes `image` (an AWS base image name) available for FROM: the real image where it can be pulled, else the stand-in
- * tagged with its name. Returns which one it is.
+ * Makes `image` (an AWS base image name) available for FROM without changing what the user's own builds resolve. A name
+ * that exists is used as it is: the user's image (the real one), or one this run already borrowed. An absent one is
+ * pulled where a registry is reachable, else tagged onto the stand-in; either way the suite's teardown removes it again,
+ * as it was absent (support/engine-images.ts, test/support/global-teardown.ts).
  */
-export function ensureAwsBase(image: string, standInTag: string): 'pulled' | 'stand-in' {
+export function ensureAwsBase(image: string, standInTag: string): 'present' | 'pulled' | 'stand-in' {
+  if (imageExistsSync(image)) return 'present';
   if (process.env.CCF_USE_STANDINS !== '1' && pull(image)) return 'pulled';
   const tagged = dockerSync(['tag', standInTag, image]);
   if (tagged.status !== 0) throw new Error(`docker tag ${standInTag} ${image} failed: ${tagged.stderr}`);

@@ -7,7 +7,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { build, imageExists } from './docker';
+import { buildOnce, stepPrinter } from './build-once';
+import { build } from './docker';
 import { DEBIAN_BASE, DEFAULT_DEBIAN_BASE, HOW_TO_ENABLE, ensureDebianBase } from './provision';
 import { BaseImageFamily, LambdaBaseImage } from '../../../lib/dockerfile';
 
@@ -44,20 +45,23 @@ function dockerfileFor(dir: string): string | undefined {
   return file;
 }
 
-/** Builds test/fixtures/standins/<fixture> (optionally one target of it) as ccf-standin/<image>:<fixture hash>. */
+/** Builds test/fixtures/standins/<fixture> (optionally one target of it) as ccf-standin/<image>:<fixture hash>, once. */
 async function ensure(fixture: string, image: string, secrets: { [id: string]: string }, target?: string): Promise<string> {
   const dir = path.join(FIXTURES, fixture);
   const tag = `ccf-standin/${image}:${fixtureHash(dir)}`;
-  if (!(await imageExists(tag))) {
-    const started = Date.now();
+  return buildOnce(tag, async () => {
     // CCF_STANDIN_NO_CACHE=1 measures a fresh machine's cost without pruning the shared build cache.
     const file = dockerfileFor(dir);
-    await build({ context: dir, file, tag, secrets, target, noCache: process.env.CCF_STANDIN_NO_CACHE === '1' });
-    // eslint-disable-next-line no-console
-    console.log(`built stand-in ${tag} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  }
-  return tag;
+    try {
+      await build({ context: dir, file, tag, secrets, target, noCache: process.env.CCF_STANDIN_NO_CACHE === '1', onLine: stepPrinter(`stand-in ${image}`) });
+    } finally {
+      if (file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
 }
+
+/** Two apt-heavy builds at once only help with cores to spare; on a small machine they only contend. */
+const PARALLEL_BUILDS = os.cpus().length >= 4;
 
 let pending: Promise<StandIns> | undefined;
 
@@ -66,10 +70,14 @@ export function ensureStandIns(): Promise<StandIns> {
   pending ??= (async () => {
     const debian = ensureDebianBase();
     if (!debian.ok) throw new Error(`${debian.how}. To run the real-Docker tests: ${HOW_TO_ENABLE}.`);
-    // Built one after the other: two apt-heavy builds at once only contend for the 2 cores.
-    const nodeTag = await ensure('node', 'node', { 'ca-bundle': HOST_CA_BUNDLE }, 'lambda');
-    const nodePlainTag = await ensure('node', 'node-plain', {}, 'node-plain'); // a stage of the above: cached
-    const pythonTag = await ensure('python', 'python', {});
+    const node = async () => {
+      const lambda = await ensure('node', 'node', { 'ca-bundle': HOST_CA_BUNDLE }, 'lambda');
+      return { lambda, plain: await ensure('node', 'node-plain', {}, 'node-plain') }; // a stage of the above: cached
+    };
+    const python = () => ensure('python', 'python', {});
+    const [{ lambda: nodeTag, plain: nodePlainTag }, pythonTag] = PARALLEL_BUILDS
+      ? await Promise.all([node(), python()])
+      : [await node(), await python()];
     const custom = (tag: string, family: BaseImageFamily) =>
       LambdaBaseImage.custom(tag, { family, includesRuntimeInterfaceClient: true });
     return {
