@@ -157,6 +157,24 @@ describe('a cdk init app installs the tarball and synthesizes', () => {
     expect(Object.fromEntries(functions.map(id => [id.replace(/[0-9A-F]{8}$/, ''), retentionOf(id)]))).toEqual({ Hello: [30], FromSource: [7] });
   });
 
+  test('an invalid prop fails the synth naming the construct and the fix, with the app\'s own line as the excerpt', () => {
+    const stackFile = path.join(app, 'lib', 'first-app-stack.ts');
+    const good = fs.readFileSync(stackFile, 'utf8');
+    const bad = good.replace("fromDockerfile('functions/hello') }", "fromDockerfile('functions/hello'), memorySize: 99999 }");
+    expect(bad).not.toEqual(good);
+    fs.writeFileSync(stackFile, bad);
+    try {
+      const r = run('npx', ['cdk', 'synth', '-q'], app);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain("FirstAppStack/Hello: memorySize 99999 MB is outside Lambda's range. Use a whole number of MB");
+      // Node prints the source line of the error's first frame: the app's, not the package's (whose .ts is not shipped).
+      expect(r.stderr).toMatch(/first-app-stack\.ts:\d+\n.*memorySize: 99999/);
+      expect(r.stderr).not.toMatch(/node_modules\/cdk-container-function\/lib\/\S+\.ts/);
+    } finally {
+      fs.writeFileSync(stackFile, good);
+    }
+  });
+
   test('npx cdk-container-function --help runs the installed command line tool', () => {
     const r = ok(run('npx', ['--no-install', 'cdk-container-function', '--help'], app), 'npx cdk-container-function --help');
     expect(r.stdout).toMatch(/^Usage: cdk-container-function/m);

@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
 import { ContainerFunction, ContainerImage } from '../../lib';
+import { removeAssetImages } from './support/asset-variant';
 import { buildImageAsset, readApp } from '../../lib/assembly';
 import { TempGitRepo } from '../support/git-repo';
 import { DOCKER, describeWithDocker, docker, invoke, removeImage } from './support/docker';
@@ -49,6 +50,7 @@ describeWithDocker('fromDockerfile: the synthesized assets build as cdk-assets b
     if (saved === undefined) delete process.env.CDK_DOCKER; else process.env.CDK_DOCKER = saved;
     for (const tag of built) await removeImage(tag);
     repo?.remove();
+    if (outdir) await removeAssetImages(outdir);
     if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
   });
 

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { ContainerFunction, ContainerImage, LambdaBaseImage, SourceBuildSecret } from '../../lib';
+import { removeAssetImages } from './support/asset-variant';
 import { TempGitRepo } from '../support/git-repo';
 import { describeWithDocker, docker, invoke, removeImage } from './support/docker';
 import { ensureAwsBase } from './support/provision';
@@ -44,6 +45,7 @@ describeWithDocker('fromSource: the synthesized asset builds like cdk-assets bui
   afterAll(async () => {
     await removeImage(tag);
     repo?.remove();
+    if (outdir) await removeAssetImages(outdir);
     if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
   });
 

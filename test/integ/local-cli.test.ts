@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { App, Duration, Stack, aws_lambda as lambda, aws_s3 as s3 } from 'aws-cdk-lib';
+import { removeAssetImages } from './support/asset-variant';
 import { describeWithDocker, docker } from './support/docker';
 import { ensureStandIns } from './support/standins';
 import { FUNCTIONS } from './support/workspace';
@@ -80,6 +81,12 @@ describeWithDocker('invoke and serve subcommands (own processes)', () => {
     expect(JSON.parse(r.stdout).env).toMatchObject({ GREETING: 'no path metadata', EXTRA: 'set' });
     expect(r.stderr).toContain('--env-vars: "NoPath/Ekho" names no function of this app');
     expect(r.stderr).not.toContain('"NoPath/Echo" names no function');
+  });
+
+  afterAll(async () => {
+    if (!outdir) return;
+    await removeAssetImages(outdir);
+    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test('invoke: unresolved values listed by name, --env-vars sets them and undeclared ones, result on stdout', async () => {

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { makeTestVariant } from './support/asset-variant';
+import { makeTestVariant, removeAssetImages } from './support/asset-variant';
 import { describeWithDocker, removeImage } from './support/docker';
 import { CSV_PROCESSOR_FROM, ensureCsvProcessorBase, leftoverContainers } from './support/local-images';
 import { CsvProcessorStack } from '../../examples/csv-processor/stack';
@@ -58,6 +58,7 @@ describeWithDocker('invoke: the csv-processor example with its S3 event', () => 
   afterAll(async () => {
     expect(await leftoverContainers()).toEqual([]);
     for (const tag of variantTags) await removeImage(tag);
+    if (outdir) await removeAssetImages(outdir);
     for (const dir of [outdir, home]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -11,6 +11,7 @@ import * as path from 'path';
 import * as cxapi from '@aws-cdk/cloud-assembly-api';
 import { App, DockerBuildSecret, Size, Stack } from 'aws-cdk-lib';
 import { DockerImageCode, DockerImageFunction } from 'aws-cdk-lib/aws-lambda';
+import { removeAssetImages } from './support/asset-variant';
 import { describeWithDocker, docker, DOCKER } from './support/docker';
 import { DEBIAN_BASE } from './support/standins';
 import { ContainerImageChecks } from '../../lib/checks';
@@ -49,9 +50,11 @@ describeWithDocker('measured image sizes', () => {
     delete process.env.CDK_CONTAINER_FUNCTION_MEASURE;
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     process.env = saved;
-    if (work) fs.rmSync(work, { recursive: true, force: true });
+    if (!work) return;
+    await removeAssetImages(work);
+    fs.rmSync(work, { recursive: true, force: true });
   });
 
   const engineCalls = () => (fs.existsSync(callLog) ? fs.readFileSync(callLog, 'utf8').split('\n').filter(l => l.trim()) : []);

@@ -7,6 +7,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { docker } from './docker';
 import { localImageTag } from '../../../lib/assembly/image-asset';
 
 /** Edits every image asset of `stackName` in `outdir` and re-keys it. Returns the local tags the variants build under. */
@@ -26,4 +27,27 @@ export function makeTestVariant(outdir: string, stackName: string, edit: (contex
     tags.push(localImageTag({ id: variant }));
   }
   return tags;
+}
+
+/** The local tags (`cdkasset-<id>`) of every image asset in the cloud assemblies under `root`. */
+export function assetImageTags(root: string): string[] {
+  const tags = new Set<string>();
+  const visit = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory() && !entry.name.startsWith('asset.')) {visit(file);} else if (entry.isFile() && entry.name.endsWith('.assets.json')) {
+        for (const id of Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).dockerImages ?? {})) tags.add(localImageTag({ id }));
+      }
+    }
+  };
+  if (fs.existsSync(root)) visit(root);
+  return [...tags];
+}
+
+/**
+ * Removes the images a test built from the assemblies under `root` (cdk-assets' and our tools' `cdkasset-<id>` tags):
+ * the test's own apps, whose images nobody else builds, so the engine is left with the tags it had.
+ */
+export async function removeAssetImages(root: string): Promise<void> {
+  for (const tag of assetImageTags(root)) await docker(['image', 'rm', '-f', tag], { allowFailure: true });
 }
