@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { AppFunction } from '../../../lib/assembly/app-function';
 import { hostCredentials, logStreamName, overridesFor, readEnvVarsFile, standardVariables, stillUnresolved } from '../../../lib/local/functions/environment';
+import { tempDir } from '../../support/temp-dir';
 
 const fn: AppFunction = {
   stackName: 'S',
@@ -73,7 +74,7 @@ describe('credentials pass through only when present', () => {
   });
 
   test('none: nothing is invented', () => {
-    expect(hostCredentials({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-home-')) })).toEqual({});
+    expect(hostCredentials({ HOME: tempDir('ccf-home-') })).toEqual({});
   });
 });
 

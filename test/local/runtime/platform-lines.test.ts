@@ -6,6 +6,7 @@ import { architectureProblem, emulationRegistered } from '../../../lib/local/fun
 import * as errors from '../../../lib/local/runtime/lambda-errors';
 import { cgroupPeakFiles, readPeakFromHost } from '../../../lib/local/runtime/memory-peak';
 import { endLine, reportLine, startLine } from '../../../lib/local/runtime/report';
+import { tempDir } from '../../support/temp-dir';
 
 describe('REPORT line', () => {
   test("Lambda's fields, tab separated; Init Duration only on a cold start", () => {
@@ -75,7 +76,7 @@ describe('memory peak from cgroup files', () => {
   });
 
   test('nothing readable: undefined, never the configured size', () => {
-    expect(readPeakFromHost(id, fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-cgroup-')))).toBeUndefined();
+    expect(readPeakFromHost(id, tempDir('ccf-cgroup-'))).toBeUndefined();
     expect(cgroupPeakFiles(id, '/r')).toHaveLength(4);
   });
 });
@@ -85,7 +86,7 @@ describe('architecture', () => {
   const image = (architecture: string) => ({ id: 'i', architecture, entrypoint: [], cmd: [], workingDir: '', env: [] });
   const amd64Engine = { architecture: 'x86_64', cgroupVersion: '1', os: 'linux' };
   function binfmt(entries: { [name: string]: string }): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-binfmt-'));
+    const dir = tempDir('ccf-binfmt-');
     for (const [n, v] of Object.entries(entries)) fs.writeFileSync(path.join(dir, n), v);
     return dir;
   }
