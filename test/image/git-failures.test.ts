@@ -4,13 +4,13 @@
  * CI variables) work, with a warning that nothing checked the context against that commit. Real repositories.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ContainerFunction, ContainerImage, ImageTag } from '../../lib';
 import { GIT_UNREADABLE_WARNING } from '../../lib/image/image-tag';
 import { TempGitRepo, functionFiles, withoutCiShaVariables } from '../support/git-repo';
+import { tempDir } from '../support/temp-dir';
 
 withoutCiShaVariables();
 
@@ -42,7 +42,7 @@ describe('git cannot read the repository', () => {
   /** The three ways it happens, each set up for real. */
   const cases: Array<[string, () => void, RegExp, RegExp]> = [
     ['git is not on the PATH', () => {
-      process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-no-git-'));
+      process.env.PATH = tempDir('ccf-no-git-');
     }, /git is not installed or not on the PATH \(spawn git ENOENT\), so .* cannot be read/, /Install git, or pass the commit another way/],
     ['the index is corrupt', () => {
       fs.writeFileSync(repo.path('.git', 'index'), 'not an index at all, but long enough to have a header');

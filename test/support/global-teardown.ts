@@ -8,7 +8,7 @@ import * as path from 'path';
 import { loadRunState } from './run-state';
 import { imageTags, returnBorrowedNames, tagChanges } from '../integ/support/engine-images';
 
-const TOOL_CACHES = /^v8-compile-cache-\d+$/;
+const TOOL_CACHES = /^(v8-compile-cache|tsx)-\d+$/;
 
 export default function globalTeardown(): void {
   const state = loadRunState();
@@ -16,8 +16,8 @@ export default function globalTeardown(): void {
   process.env.TMPDIR = state.realTmp;
   const problems: string[] = [];
 
-  // ts-node's compile cache (child processes that run TypeScript keep it in the temporary directory) is a tool's, not a
-  // test's; it goes with the run's directory.
+  // ts-node's and tsx's compile caches (child processes that run TypeScript keep them in the temporary directory) are
+  // tools', not tests'; they go with the run's directory.
   const left = fs.readdirSync(state.runDir).filter(entry => !TOOL_CACHES.test(entry));
   if (left.length > 0) {
     const sizes = left.map(entry => `  ${entry}${fs.statSync(path.join(state.runDir, entry)).isDirectory() ? '/' : ''}`);
