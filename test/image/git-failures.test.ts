@@ -4,7 +4,6 @@
  * CI variables) work, with a warning that nothing checked the context against that commit. Real repositories.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ContainerFunction, ContainerImage, ImageTag } from '../../lib';
