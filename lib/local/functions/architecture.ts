@@ -22,7 +22,26 @@ export function emulationRegistered(arch: string, binfmtDir = '/proc/sys/fs/binf
 }
 
 export function emulationHint(arch: string): string {
-  return `Register QEMU emulation for ${arch} (Debian: apt-get install qemu-user-static binfmt-support; Docker Desktop has it built in), or invoke on a ${arch} machine.`;
+  return `Register QEMU emulation for ${arch} (Debian: apt-get install qemu-user-static binfmt-support; Docker Desktop has it built in), or invoke on an ${arch} machine.`;
+}
+
+/** Whether the engine runs on this machine (not a remote DOCKER_HOST, and this kernel has binfmt_misc): its emulation is ours to check. */
+export function engineRunsHere(): boolean {
+  return !process.env.DOCKER_HOST && fs.existsSync('/proc/sys/fs/binfmt_misc');
+}
+
+/**
+ * A message when the engine cannot run `fn`'s architecture (a foreign one without emulation registered), else
+ * undefined. Asked before any image is built: a build for the wrong machine fails with errors that never say why.
+ */
+export function emulationProblem(fn: AppFunction, engine: EngineInfo, engineIsLocal: boolean, binfmtDir?: string): string | undefined {
+  const want = ociArch(fn.architecture);
+  const host = ociArch(engine.architecture);
+  if (want === host || !engineIsLocal) return undefined;
+  if (emulationRegistered(want, binfmtDir) === false) {
+    return `${fn.path} is an ${fn.architecture} function and this Docker engine runs ${engine.architecture} without ${want} emulation, so the container would fail with "exec format error". ${emulationHint(want)}`;
+  }
+  return undefined;
 }
 
 /**
@@ -36,10 +55,5 @@ export function architectureProblem(fn: AppFunction, image: ImageInfo, engine: E
   if (have && have !== want) {
     return `${fn.path} is an ${fn.architecture} function but its image was built for ${have}. Rebuild for linux/${want} (ContainerFunction does this when the asset is built by CDK).`;
   }
-  const host = ociArch(engine.architecture);
-  if (want === host || !engineIsLocal) return undefined;
-  if (emulationRegistered(want, binfmtDir) === false) {
-    return `${fn.path} is an ${fn.architecture} function and this Docker engine runs ${engine.architecture} without ${want} emulation, so the container would fail with "exec format error". ${emulationHint(want)}`;
-  }
-  return undefined;
+  return emulationProblem(fn, engine, engineIsLocal, binfmtDir);
 }

@@ -1,9 +1,11 @@
 // From `--app` and friends to runnable functions: the shared steps of `invoke`, `serve` and the bench.
 import * as path from 'path';
+import { emulationProblem, engineRunsHere } from './architecture';
 import { EnvMap, hostCredentials, overridesFor, readEnvVarsFile, stillUnresolved, unknownEnvVarsKeys } from './environment';
 import { imagesFor } from './function-images';
 import { LocalFunction } from './local-function';
 import { AppAssembly, AppFunction, findFunctions, readApp, resolveAssembly } from '../../assembly';
+import { engineInfo } from '../docker';
 import { removeStaleCidDirectories, removeStaleContainers } from '../runtime/stale-containers';
 
 export interface PrepareOptions {
@@ -44,6 +46,15 @@ export async function prepareFunctions(app: AppAssembly, chosen: readonly AppFun
   const envFile = o.envVarsFile ? readEnvVarsFile(o.envVarsFile) : undefined;
   for (const key of unknownEnvVarsKeys(envFile, app.functions)) {
     o.note(`--env-vars: "${key}" names no function of this app (keys are logical ids, construct paths or function names; "Parameters" applies to all).`);
+  }
+  // A foreign architecture without emulation is refused before anything is built: such a build fails with errors
+  // that never mention the architecture.
+  if (chosen.length > 0) {
+    const engine = await engineInfo();
+    for (const fn of chosen) {
+      const problem = emulationProblem(fn, engine, engineRunsHere());
+      if (problem) throw new Error(problem);
+    }
   }
   const images = await imagesFor(chosen, { build: o.build });
   const credentials = hostCredentials();

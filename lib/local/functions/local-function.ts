@@ -1,7 +1,6 @@
 // A function ready to run locally: its settings, the image to run, the merged environment, and the
 // checks that must pass before any container starts (image present, architecture runnable).
-import * as fs from 'fs';
-import { architectureProblem } from './architecture';
+import { architectureProblem, engineRunsHere } from './architecture';
 import { AppFunction } from '../../assembly/app-function';
 import { ImageInfo, engineInfo, imageInfo as inspectImage } from '../docker';
 import { EnvMap } from './environment';
@@ -29,9 +28,7 @@ export class LocalFunction {
     const info = o.imageInfo ?? await inspectImage(o.image);
     if (!info) throw new Error(`${o.fn.path}: image ${o.image} is not in the local Docker engine. Build it (drop --no-build) or pull it first.`);
     const engine = await engineInfo();
-    // The engine runs on this machine when it is not remote (DOCKER_HOST) and its cgroups are ours.
-    const engineIsLocal = !process.env.DOCKER_HOST && fs.existsSync('/proc/sys/fs/binfmt_misc');
-    const problem = architectureProblem(o.fn, info, engine, engineIsLocal);
+    const problem = architectureProblem(o.fn, info, engine, engineRunsHere());
     if (problem) throw new Error(problem);
     return new LocalFunction(o, info);
   }
