@@ -76,12 +76,12 @@ test('ignoreMode and file are part of a context\'s state too', () => {
   expect(tags({}, { options: { file: 'Dockerfile.other' } }).map(isDirty)).toEqual([false, true]);
 });
 
-test('a context path with glob characters is read literally: fn[1] is not fn1', () => {
-  repo = TempGitRepo.create({ ...functionFiles('fn[1]'), 'fn1/other.txt': '1' });
+test.each([['fn[1]', 'fn1'], ['fn*', 'fn-other']])('a context path with glob characters is read literally: %s is not %s', (dir, sibling) => {
+  repo = TempGitRepo.create({ ...functionFiles(dir), [`${sibling}/other.txt`]: '1' });
   const inputs = repo.head();
-  repo.write({ 'fn1/other.txt': '2' });
-  repo.commit('the sibling fn1 only');
-  expect(tags({ dir: 'fn[1]' }).map(shaOf)).toEqual([inputs.slice(0, 12)]);
+  repo.write({ [`${sibling}/other.txt`]: '2' });
+  repo.commit('the sibling only');
+  expect(tags({ dir }).map(shaOf)).toEqual([inputs.slice(0, 12)]);
 });
 
 test('a new directory whose only files .dockerignore excludes keeps the tag clean (untracked directories are not collapsed)', () => {
