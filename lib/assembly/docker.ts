@@ -77,21 +77,55 @@ export function runDockerSync(args: string[], options: DockerRunOptions = {}): D
   return result;
 }
 
-export interface EngineAvailability {
-  readonly ok: boolean;
-  /** The engine version, or why no engine answers. */
-  readonly reason: string;
+/** What the tools need to know of an engine that answers. */
+export interface EngineInfo {
+  readonly version: string;
+  /** The engine machine's architecture as it names it: `x86_64`, `aarch64`. */
+  readonly architecture: string;
+  /** `1` or `2`: which memory statistics the engine reports. */
+  readonly cgroupVersion: string;
+  readonly os: string;
 }
 
-/** Whether an engine answers (`docker version`), without throwing. */
+export interface EngineAvailability {
+  readonly ok: boolean;
+  /** `engine <version>`, or why no engine answers, in one clean line (the client's own words, no template error). */
+  readonly reason: string;
+  /** The engine, when one answers. */
+  readonly engine?: EngineInfo;
+}
+
+let probed: { readonly command: string; readonly availability: EngineAvailability } | undefined;
+
+/**
+ * The one engine probe (`docker info`), asked once per process and client; never throws. Synchronous, because the
+ * measured synth asks from inside a CDK Aspect; `measure`, local invoke and serve ask the same probe.
+ */
 export function engineAvailability(): EngineAvailability {
+  const command = dockerCommand();
+  if (probed?.command !== command) probed = { command, availability: probeEngine(command) };
+  return probed.availability;
+}
+
+function probeEngine(command: string): EngineAvailability {
+  let r: DockerResult;
   try {
-    const r = runDockerSync(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 });
-    return { ok: true, reason: `engine ${r.stdout.trim()}` };
+    r = runDockerSync(['info', '--format', '{{json .}}'], { timeoutMs: 20_000 });
   } catch (error) {
-    const message = error instanceof DockerCommandError ? outputTail(error.result, 1) : (error as Error).message;
-    return { ok: false, reason: `${dockerCommand()} version failed: ${message}` };
+    const message = error instanceof DockerCommandError ? lastLine(error.result.stderr) || lastLine(error.result.stdout) || `exited with code ${error.result.code}` : (error as Error).message;
+    return { ok: false, reason: `${command}: ${message}` };
   }
+  // `docker info` exits 0 even when the daemon is down: the daemon's absence is in ServerErrors.
+  let info: { ServerVersion?: string; ServerErrors?: string[]; Architecture?: string; CgroupVersion?: string; OSType?: string } = {};
+  try { info = JSON.parse(r.stdout); } catch { /* a foreign client: its own words follow */ }
+  const problem = info.ServerErrors?.join('; ') || (!info.ServerVersion ? lastLine(r.stderr) || 'the client reported no engine' : undefined);
+  if (problem) return { ok: false, reason: `${command}: ${problem}` };
+  const engine = { version: info.ServerVersion!, architecture: info.Architecture ?? '', cgroupVersion: String(info.CgroupVersion ?? ''), os: info.OSType ?? 'linux' };
+  return { ok: true, reason: `engine ${engine.version}`, engine };
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').slice(-1)[0].trim();
 }
 
 function environment(options: DockerRunOptions): NodeJS.ProcessEnv {

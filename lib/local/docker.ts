@@ -1,7 +1,9 @@
 // What the local runtime asks of Docker (run attached, remove, inspect, exec), on top of the tools' one
 // Docker-driving module (lib/assembly/docker.ts), so callers can be unit-tested with this module stubbed.
 import { ChildProcess, spawn } from 'child_process';
-import { DockerCommandError, dockerCommand, runDocker } from '../assembly/docker';
+import { DockerCommandError, EngineInfo, dockerCommand, engineAvailability, runDocker } from '../assembly/docker';
+
+export type { EngineInfo };
 
 export interface DockerResult { readonly code: number; readonly stdout: string; readonly stderr: string }
 
@@ -23,24 +25,11 @@ export function spawnDocker(args: string[], env: { [name: string]: string } = {}
   return spawn(dockerCommand(), args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export interface EngineInfo {
-  /** `x86_64`, `aarch64`. */
-  readonly architecture: string;
-  readonly cgroupVersion: string;
-  readonly os: string;
-}
-
-let engine: Promise<EngineInfo> | undefined;
-/** `docker info`, once per process. */
-export function engineInfo(): Promise<EngineInfo> {
-  engine ??= docker(['info', '--format', '{{json .}}']).then(r => {
-    const i = JSON.parse(r.stdout);
-    return { architecture: i.Architecture ?? '', cgroupVersion: String(i.CgroupVersion ?? ''), os: i.OSType ?? 'linux' };
-  }).catch(e => {
-    engine = undefined;
-    throw new Error(`no Docker engine answers (${(e as Error).message}). Start Docker, or set CDK_DOCKER to a working client.`);
-  });
-  return engine;
+/** The engine, from the one probe (lib/assembly/docker.ts); rejects saying why none answers and what to do. */
+export async function engineInfo(): Promise<EngineInfo> {
+  const availability = engineAvailability();
+  if (!availability.engine) throw new Error(`no Docker engine answers (${availability.reason}). Start Docker, or set CDK_DOCKER to a working client.`);
+  return availability.engine;
 }
 
 export interface ImageInfo {

@@ -109,9 +109,9 @@ describe('without a Docker engine', () => {
   test('a planted cache record ({"version":1,"sizeBytes":1000,"layers":[]}) does not pass `measure --budget 1MB`: it is a miss, warned once', async () => {
     synth({});
     const hashes = plant({ version: 1, sizeBytes: 1000, layers: [] });
-    // A client whose engine answers `docker version` and fails every build: a miss can only fail, a hit would pass.
+    // A client whose engine answers the probe (`docker info`) and fails every build: a miss can only fail, a hit would pass.
     const client = path.join(work, 'docker-that-cannot-build');
-    fs.writeFileSync(client, '#!/bin/sh\ncat >/dev/null\nif [ "$1" = version ]; then echo 27.0.0; exit 0; fi\necho "no build here: $1" >&2\nexit 1\n', { mode: 0o755 });
+    fs.writeFileSync(client, '#!/bin/sh\ncat >/dev/null\nif [ "$1" = info ]; then echo \'{"ServerVersion":"27.0.0"}\'; exit 0; fi\necho "no build here: $1" >&2\nexit 1\n', { mode: 0o755 });
     process.env.CDK_DOCKER = client;
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     expect(await runMeasure({ app: path.join(work, 'cdk.out'), budget: '1MB' })).toBe(2);
