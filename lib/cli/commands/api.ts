@@ -11,6 +11,7 @@ import { functionKey } from '../../local/http/front-door';
 import { FrontDoors } from '../../local/http/front-doors';
 import { formatRouteTable } from '../../local/http/route-table';
 import { DebugFlags, addDebugFlags, applyDebugFlags } from '../debug-flags';
+import { assertPortFree } from '../port-free';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -60,6 +61,7 @@ export function configureApiCommand(command: Command): Command {
       let doors: FrontDoors | undefined;
       const note = (line: string) => process.stderr.write(`${line}\n`);
       try {
+        await assertPortFree(opts.port, opts.host);
         const jwks = opts.jwks ? readJwks(opts.jwks) : undefined;
         const app = await loadApp(opts.app);
         // Construct paths as the one reader knows them (from the logicalId metadata: right without path metadata too).

@@ -8,6 +8,7 @@ import { loadFunctions } from '../../local/functions/load';
 import { InvokeApiServer } from '../../local/service/invoke-api';
 import { isLoopbackAddress } from '../../local/service/request-origin';
 import { DebugFlags, addDebugFlags, applyDebugFlags } from '../debug-flags';
+import { assertPortFree } from '../port-free';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -53,6 +54,7 @@ export function configureServeCommand(command: Command): Command {
     .action(async (opts: ServeFlags) => {
       let server: InvokeApiServer | undefined;
       try {
+        await assertPortFree(opts.port, opts.host);
         const functions = await loadFunctions({
           app: opts.app,
           functions: opts.function,
