@@ -62,6 +62,10 @@ describeWithDocker('invoke --debug-port: Node.js inspector, driven by chrome-rem
       // Shorter than the time the test holds the breakpoint: the timeout must be suspended.
       timeout: Duration.seconds(1),
     });
+    // A second function of the same image: `serve` then has two to choose from.
+    new lambda.DockerImageFunction(stack, 'Second', {
+      code: lambda.DockerImageCode.fromImageAsset(functionDir, { buildArgs: { BASE: nodeTag } }),
+    });
     app.synth();
   });
 
@@ -129,8 +133,11 @@ describeWithDocker('invoke --debug-port: Node.js inspector, driven by chrome-rem
   });
 
   test('two functions served without --debug-function: refused, naming the flag', async () => {
-    const r = await startCli(['serve', '--app', 'cdk.out', '--debug-port', '9229', '--no-build', '-f', 'Debug/Greeter', '-f', 'Debug/Greeter'], project).done;
+    const cli = startCli(['serve', '--app', 'cdk.out', '--port', String(await freePort()), '--debug-port', '9229'], project);
+    // Were it to serve instead of refusing, it would never end by itself.
+    const guard = setTimeout(() => cli.child.kill('SIGTERM'), 300_000);
+    const r = await cli.done.finally(() => clearTimeout(guard));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--debug-port debugs one function, and 2 are served: add --debug-function <name>');
+    expect(r.stderr).toContain('--debug-port debugs one function, and 2 are served: add --debug-function <name> (one of Debug/Greeter, Debug/Second).');
   });
 });

@@ -118,6 +118,8 @@ describeWithDocker('invoke --debug-port: Python through debugpy, driven over the
     await docker(['rm', '-f', extracted], { allowFailure: true });
     if (project) await removeAssetImages(path.join(project, 'cdk.out'));
     if (project) fs.rmSync(project, { recursive: true, force: true });
+    // The exec wrapper's directory is kept per user and reused by later runs; the test removes it as it found none.
+    fs.rmSync(path.join(os.tmpdir(), `ccf-debug-wrapper-${process.getuid!()}`), { recursive: true, force: true });
   });
 
   async function debugOnce(fn: string, extraArgs: string[]): Promise<void> {

@@ -1,14 +1,14 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { docker } from './docker';
+import { tempDir } from '../../support/temp-dir';
 
 export const FUNCTIONS = path.join(__dirname, '..', '..', 'fixtures', 'functions');
 
-/** A writable copy of a fixture function, so tests can change its code. */
+/** A writable copy of a fixture function, so tests can change its code; removed when the test file ends. */
 export function copyFixture(name: string): string {
-  const dest = fs.mkdtempSync(path.join(os.tmpdir(), `ccf-integ-${name}-`));
+  const dest = tempDir(`ccf-integ-${name}-`);
   fs.cpSync(path.join(FUNCTIONS, name), dest, { recursive: true });
   return dest;
 }
@@ -18,9 +18,9 @@ export function marker(label: string): string {
   return `ccf-secret-${label}-${crypto.randomBytes(8).toString('hex')}`;
 }
 
-/** Writes a secret file outside any source directory and returns its path. */
+/** Writes a secret file outside any source directory and returns its path; removed when the test file ends. */
 export function secretFile(name: string, content: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-integ-secret-'));
+  const dir = tempDir('ccf-integ-secret-');
   const p = path.join(dir, name);
   fs.writeFileSync(p, content, { mode: 0o600 });
   return p;
