@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Annotations, Duration, Size, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ContainerFunctionProps } from './container-function-props';
-import { futurePath, invalidInput, reportedAtCaller } from './errors';
+import { futurePath, reportedAtCaller } from './errors';
 import { ensureFunctionLogGroup, validateLogGroupOptions } from './function-log-group';
 import { FunctionImageCode } from './image/function-image-code';
 import { deliverImage } from './image/image-delivery';
@@ -10,6 +10,7 @@ import { recordImageFacts } from './image/image-facts';
 import { planImage } from './image/image-plan';
 import { LAMBDA_IMAGE_SIZE_LIMIT_BYTES } from './lambda-facts';
 import { validateFunctionOptions } from './validate-function-options';
+import { validatePropShapes } from './validate-prop-shapes';
 
 /** The construct's own defaults, where they differ from `aws_lambda.Function`'s (each stated again in its prop's docs). */
 const DEFAULT_MEMORY_SIZE_MB = 1024;
@@ -36,9 +37,7 @@ export class ContainerFunction extends lambda.DockerImageFunction {
     // Everything that can be wrong is checked before any construct is created.
     const constructPath = futurePath(scope, id);
     const plan = reportedAtCaller(ContainerFunction, constructPath, () => {
-      if (!props || !props.image) {
-        throw invalidInput(constructPath, 'image is required', "Pass image: ContainerImage.fromDockerfile('dir'), fromSource() or fromEcr().");
-      }
+      validatePropShapes(constructPath, props);
       validateFunctionOptions(constructPath, props);
       validateLogGroupOptions(constructPath, props);
       return planImage(scope, constructPath, props);

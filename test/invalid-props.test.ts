@@ -128,6 +128,43 @@ const cases: Case[] = [
   ['fromEcr with an empty tag', stack => ({ image: ecrImage(stack, '') }), /fromEcr\(\) needs tagOrDigest/],
   ['fromEcr with a repo@digest reference', stack => ({ image: ecrImage(stack, `repo@sha256:${hex64}`) }), /is neither a tag nor a sha256 digest\. Pass only the tag/],
   ['fromEcr with a tag of spaces', stack => ({ image: ecrImage(stack, 'v 1') }), /tag 'v 1' is not a valid ECR tag/],
+  // Misuse from JavaScript, where no types stop it: each names the construct and the fix, never a raw TypeError.
+  ['fromEcr(null)', () => ({ image: ContainerImage.fromEcr(null as any, { tagOrDigest: '1.0' }) }),
+    /ContainerImage\.fromEcr\(\) needs a repository, got null\. Pass an ECR repository, e.g\. ecr\.Repository\.fromRepositoryName\(this, 'Images', 'my-images'\)/],
+  ['fromEcr with a string for the repository', () => ({ image: ContainerImage.fromEcr('images' as any, { tagOrDigest: '1.0' }) }),
+    /fromEcr\(\) needs a repository, got the string "images"\. Pass an ECR repository, e.g\. ecr\.Repository\.fromRepositoryName/],
+  ['fromEcr with the tag instead of the options', stack => ({ image: ContainerImage.fromEcr(ecr.Repository.fromRepositoryName(stack, 'Imported', 'images'), '1.0' as any) }),
+    /fromEcr\(\) takes options, got the string "1\.0"\. Pass \{ tagOrDigest: '1\.0' \}/],
+  ['fromEcr with a number for tagOrDigest', stack => ({ image: ecrImage(stack, 42) }), /fromEcr\(\) tagOrDigest must be a string, got the number 42\. Pass the tag as text, e\.g\. \{ tagOrDigest: '42' \}/],
+  ['fromEcr with a string for cmd', stack => ({ image: ContainerImage.fromEcr(ecr.Repository.fromRepositoryName(stack, 'Imported', 'images'), { tagOrDigest: '1.0', cmd: 'app.handler' as any }) }),
+    /cmd must be a list of strings, got the string "app\.handler"\. Give the exec form, e\.g\. \['app\.handler'\]/],
+  ['image: {}', () => ({ image: {} as any }), /image is not a ContainerImage \(got an object\)\. Pass ContainerImage\.fromDockerfile\('dir'\), fromSource\(\) or fromEcr\(\)/],
+  ['image given as a path', () => ({ image: 'fn' as any }), /image is not a ContainerImage \(got the string "fn"\)\. Pass ContainerImage\.fromDockerfile\('fn'\)/],
+  ["architecture: 'sparc'", () => ({ image: dockerfile(), architecture: 'sparc' as any }),
+    /architecture is not an Architecture \(got the string "sparc"\), and 'sparc' is not one Lambda runs \(x86_64, arm64\)\. Use Architecture\.X86_64 or Architecture\.ARM_64/],
+  ["architecture: 'arm64' as a string", () => ({ image: dockerfile(), architecture: 'arm64' as any }), /architecture is not an Architecture \(got the string "arm64"\)\. Use Architecture\.ARM_64/],
+  ['timeout as a number', () => ({ image: dockerfile(), timeout: 30 as any }), /timeout is not a Duration \(got the number 30\)\. Use Duration\.seconds\(30\)/],
+  ['memorySize as a string', () => ({ image: dockerfile(), memorySize: '512' as any }), /memorySize must be a number of MB, got the string "512"\. Pass 512/],
+  ['maxImageSize as a number', () => ({ image: dockerfile(), maxImageSize: 100 as any }), /maxImageSize is not a Size \(got the number 100\)\. Use Size\.mebibytes\(\.\.\.\) or Size\.gibibytes\(\.\.\.\)/],
+  ['tag as a string', () => ({ image: dockerfile(), tag: 'v1' as any }), /tag is not an ImageTag \(got the string "v1"\)\. Use ImageTag\.of\('v1'\), ImageTag\.gitSha\(\) or ImageTag\.assetHash\(\)/],
+  ['repository as a string', () => ({ image: dockerfile(), repository: 'images' as any }),
+    /repository is not an ECR repository \(got the string "images"\)\. Pass one, e\.g\. ecr\.Repository\.fromRepositoryName\(this, 'Images', 'images'\)/],
+  ['fromDockerfile(undefined)', () => ({ image: ContainerImage.fromDockerfile(undefined as any) }),
+    /ContainerImage\.fromDockerfile\(\) needs the directory that holds the Dockerfile, got undefined\. Pass its path, e\.g\. ContainerImage\.fromDockerfile\(path\.join\(__dirname, 'fn'\)\)/],
+  ['fromDockerfile with a number', () => ({ image: ContainerImage.fromDockerfile(42 as any) }), /fromDockerfile\(\) needs the directory that holds the Dockerfile, got the number 42/],
+  ['fromDockerfile with a string for cmd', () => ({ image: dockerfile({ cmd: 'app.handler' }) }), /cmd must be a list of strings, got the string "app\.handler"\. Give the exec form, e\.g\. \['app\.handler'\]/],
+  ['fromDockerfile with a number in entrypoint', () => ({ image: dockerfile({ entrypoint: ['/lambda-entrypoint.sh', 1] }) }), /entrypoint must be a list of strings, got \["\/lambda-entrypoint\.sh",1\]/],
+  ['fromDockerfile with a string for exclude', () => ({ image: dockerfile({ exclude: 'tmp' }) }), /exclude must be a list of patterns, got the string "tmp"\. Pass \['tmp'\]/],
+  ['fromDockerfile with a number for file', () => ({ image: dockerfile({ file: 7 }) }), /file must be a string, got the number 7\. Pass the Dockerfile's name relative to the directory/],
+  ['fromSource(undefined)', () => ({ image: ContainerImage.fromSource(undefined as any, { base: LambdaBaseImage.PYTHON_3_13, handler: 'app.lambda_handler' }) }),
+    /ContainerImage\.fromSource\(\) needs the directory that holds the function's source, got undefined\. Pass its path, e\.g\. ContainerImage\.fromSource\(path\.join\(__dirname, 'src'\)/],
+  ['fromSource without options', () => ({ image: (ContainerImage.fromSource as any)(repo.path('src')) }), /fromSource\(.*src\) needs options\.base, e\.g\. LambdaBaseImage\.PYTHON_3_13/],
+  ['fromSource without a handler', () => ({ image: source({ handler: undefined }) }), /needs a literal handler, e\.g\. "app\.lambda_handler"/],
+  ['fromSource with a number for the handler', () => ({ image: source({ handler: 42 }) }), /needs a literal handler/],
+  ['fromSource with a string for the base', () => ({ image: source({ base: 'python3.13' }) }),
+    /options\.base is not a LambdaBaseImage \(got the string "python3\.13"\)\. Use one of its constants, e\.g\. LambdaBaseImage\.PYTHON_3_13, or LambdaBaseImage\.custom\(\.\.\.\)/],
+  ['fromSource with a string for exclude', () => ({ image: source({ exclude: 'tests' }) }), /exclude must be a list of patterns, got the string "tests"\. Pass \['tests'\]/],
+  ['fromSource with a string for systemPackages', () => ({ image: source({ systemPackages: 'gcc' }) }), /systemPackages must be a list of strings, got the string "gcc"\. Pass \['gcc'\]/],
 ];
 
 describe('invalid props throw before any construct is created', () => {
@@ -162,5 +199,26 @@ describe('edge input that is valid', () => {
     expect(fnc.imageAsset).toBeDefined();
     const asset = fnc.imageAsset!.node.tryFindChild('Staging') as any;
     expect(fs.readdirSync(asset.absoluteStagedPath)).toContain(path.normalize(file).split('/')[0]);
+  });
+  // JavaScript passes null for "no options" as often as undefined.
+  test('fromDockerfile(dir, null) builds as with no options', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const fnc = new ContainerFunction(stack, 'Fn', { image: ContainerImage.fromDockerfile(fn(), null as any) });
+    expect(fnc.imageAsset).toBeDefined();
+  });
+
+  // Values made by another copy of aws-cdk-lib are recognised by shape, not class.
+  test('an architecture, timeout and size from another copy of aws-cdk-lib are accepted', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const foreign = <T extends object>(value: T): T => Object.assign(Object.create({ constructor: function Elsewhere() {} }), value,
+      Object.fromEntries(Object.getOwnPropertyNames(Object.getPrototypeOf(value)).filter(k => k !== 'constructor').map(k => [k, (value as any)[k].bind(value)])));
+    const fnc = new ContainerFunction(stack, 'Fn', {
+      image: dockerfile(),
+      architecture: foreign(lambda.Architecture.ARM_64),
+      timeout: foreign(Duration.seconds(20)),
+      maxImageSize: foreign(Size.mebibytes(500)),
+    });
+    expect(fnc.architecture.name).toBe('arm64');
+    expect(fnc.maxImageSize.toBytes()).toBe(500 * 1024 * 1024);
   });
 });

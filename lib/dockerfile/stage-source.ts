@@ -8,6 +8,7 @@ import { generate, secretLookingVariables } from './generator';
 import { validateHandler } from './handler';
 import { detectProject } from './manifests';
 import { SourceImageOptions } from './options';
+import { describeValue, hasMembers, stringListProblem, stringProblem, throwFirst } from '../input-shape';
 import { makeStagingDirectory, removeStagingDirectory } from './staging-directory';
 
 /** A source directory made ready for `docker build`: filtered copy + generated Dockerfile. Internal. */
@@ -48,10 +49,17 @@ function withPath<T>(constructPath: string, fn: () => T): T {
 }
 
 function stage(constructPath: string, directory: string, options: SourceImageOptions): StagedSourceImage {
+  if (typeof directory !== 'string') {
+    throw new Error(`ContainerImage.fromSource() needs the directory that holds the function's source, got ${describeValue(directory)}. `
+      + "Pass its path, e.g. ContainerImage.fromSource(path.join(__dirname, 'src'), { base, handler }).");
+  }
   if (Token.isUnresolved(directory)) {
     throw new Error('the source directory is an unresolved token. Pass a literal path known at synth time.');
   }
   if (!options || !options.base) throw new Error(`fromSource(${directory}) needs options.base, e.g. LambdaBaseImage.PYTHON_3_13.`);
+  if (!hasMembers(options.base, 'family', 'runtimeName', 'image')) {
+    throw new Error(`options.base is not a LambdaBaseImage (got ${describeValue(options.base)}). Use one of its constants, e.g. LambdaBaseImage.PYTHON_3_13, or LambdaBaseImage.custom(...).`);
+  }
   if (typeof options.handler !== 'string' || options.handler === '' || Token.isUnresolved(options.handler)) {
     throw new Error(`fromSource(${directory}) needs a literal handler, e.g. "${handlerExample(options.base.family)}".`);
   }
@@ -59,6 +67,14 @@ function stage(constructPath: string, directory: string, options: SourceImageOpt
   if (!fs.existsSync(abs)) throw new Error(`source directory ${directory} does not exist. Create it or fix the path.`);
   if (!fs.statSync(abs).isDirectory()) throw new Error(`source path ${directory} is a file. Pass the directory that holds the function's code.`);
 
+  throwFirst(
+    stringListProblem('exclude', options.exclude, 'patterns'),
+    stringListProblem('systemPackages', options.systemPackages),
+    stringListProblem('runtimeSystemPackages', options.runtimeSystemPackages),
+    stringProblem('buildCommand', options.buildCommand, "Pass the command as one string, e.g. { buildCommand: 'npm run build' }."),
+    stringProblem('buildOutput', options.buildOutput, "Pass a directory relative to the source, e.g. { buildOutput: 'dist' }."),
+    stringProblem('buildImage', options.buildImage, 'Pass an image reference, e.g. { buildImage: \'golang:1.23\' }.'),
+  );
   const exclude = options.exclude ?? [];
   for (const pattern of exclude) {
     // Each entry becomes one line of the generated .dockerignore: a line break would smuggle in a line of its own.

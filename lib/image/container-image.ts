@@ -4,6 +4,7 @@ import { IgnoreMode, Token, aws_ecr as ecr, aws_ecr_assets as ecr_assets } from 
 import { SourceImageOptions } from '../dockerfile/options';
 import { StagedSourceImage, stageSourceImage } from '../dockerfile/stage-source';
 import { invalidInput, requireResolved } from '../errors';
+import { describeValue, execFormProblem, firstProblem, hasMembers, stringListProblem, stringProblem } from '../input-shape';
 import { checkEcrTag } from './ecr-tag';
 import { IMAGE_DIGEST } from '../lambda-facts';
 
@@ -155,8 +156,9 @@ export abstract class ContainerImage {
    * Build from a directory holding a Dockerfile.
    * @param directory the build context
    */
-  public static fromDockerfile(directory: string, options: DockerfileImageOptions = {}): ContainerImage {
-    return new DockerfileImage(directory, options);
+  public static fromDockerfile(directory: string, options?: DockerfileImageOptions): ContainerImage {
+    // null from JavaScript means "no options", as undefined does.
+    return new DockerfileImage(directory, options ?? {});
   }
 
   /**
@@ -228,6 +230,18 @@ class DockerfileImage extends ContainerImage {
   }
 
   public _bind(constructPath: string): ContainerImageConfig {
+    if (typeof this.directory !== 'string') {
+      throw invalidInput(constructPath, `ContainerImage.fromDockerfile() needs the directory that holds the Dockerfile, got ${describeValue(this.directory)}`,
+        "Pass its path, e.g. ContainerImage.fromDockerfile(path.join(__dirname, 'fn')).");
+    }
+    const shape = firstProblem(
+      stringProblem('file', this.options.file, "Pass the Dockerfile's name relative to the directory, e.g. { file: 'Dockerfile.lambda' }."),
+      stringListProblem('exclude', this.options.exclude, 'patterns'),
+      execFormProblem('cmd', this.options.cmd),
+      execFormProblem('entrypoint', this.options.entrypoint),
+      stringProblem('workingDirectory', this.options.workingDirectory, "Pass a path, e.g. { workingDirectory: '/var/task' }."),
+    );
+    if (shape) throw invalidInput(constructPath, ...shape);
     requireResolved(constructPath, this.directory, 'the Dockerfile directory');
     const directory = path.resolve(this.directory);
     if (!fs.existsSync(directory)) {
@@ -284,7 +298,27 @@ class EcrImage extends ContainerImage {
   }
 
   public _bind(constructPath: string): ContainerImageConfig {
+    // An imported or owned repository: a construct with a repository name (checked by shape, so another copy of aws-cdk-lib fits).
+    if (!hasMembers(this.repository, 'node', 'repositoryName')) {
+      const example = typeof this.repository === 'string' && this.repository ? this.repository : 'my-images';
+      throw invalidInput(constructPath, `ContainerImage.fromEcr() needs a repository, got ${describeValue(this.repository)}`,
+        `Pass an ECR repository, e.g. ecr.Repository.fromRepositoryName(this, 'Images', '${example}').`);
+    }
+    if (this.options !== undefined && (typeof this.options !== 'object' || this.options === null)) {
+      const example = typeof this.options === 'string' ? this.options : '1.2.3';
+      throw invalidInput(constructPath, `ContainerImage.fromEcr() takes options, got ${describeValue(this.options)}`, `Pass { tagOrDigest: '${example}' }.`);
+    }
     const value = this.options?.tagOrDigest;
+    if (value !== undefined && typeof value !== 'string') {
+      throw invalidInput(constructPath, `ContainerImage.fromEcr() tagOrDigest must be a string, got ${describeValue(value)}`,
+        `Pass the tag as text, e.g. { tagOrDigest: '${typeof value === 'number' ? value : '1.2.3'}' }.`);
+    }
+    const shape = firstProblem(
+      execFormProblem('cmd', this.options?.cmd),
+      execFormProblem('entrypoint', this.options?.entrypoint),
+      stringProblem('workingDirectory', this.options?.workingDirectory, "Pass a path, e.g. { workingDirectory: '/var/task' }."),
+    );
+    if (shape) throw invalidInput(constructPath, ...shape);
     if (value === undefined || value === '') {
       throw invalidInput(constructPath, 'ContainerImage.fromEcr() needs tagOrDigest',
         "Pass the image's immutable tag or digest ({ tagOrDigest: '1.2.3' } or 'sha256:...'): there is no default, because 'latest' silently stops updating functions.");
