@@ -29,7 +29,7 @@ export interface ContainerFunctionProps extends lambda.EventInvokeConfigOptions 
   /**
    * Where built images are copied to, under their tag (`<version>-<asset hash>`). Must be in the
    * function's region (Lambda's rule); another account works once its repository policy lets this
-   * account's functions pull and the copier role (IAM path `/cdk-container-function/`) push.
+   * account's functions pull and the stack's copier role (`role/cdk-container-function/<RoleName>`) push.
    * @default - one ImageRepository per stack, shared by its ContainerFunctions
    */
   readonly repository?: ecr.IRepository;

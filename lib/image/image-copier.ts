@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import { Stack, aws_ecr as ecr, aws_ecr_assets as ecr_assets, aws_iam as iam, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { DockerImageName, ECRDeployment } from 'cdk-ecr-deployment';
 import { Construct } from 'constructs';
-import { COPIER_ROLE_PATH } from './copier-role-path';
+import { COPIER_ROLE_PATH, copierRoleArn, copierRoleName } from './copier-role-identity';
 import { copyFunctionId, copyFunctionOf } from './ecr-deployment-internals';
 import { ensureFunctionLogGroup } from '../function-log-group';
 import { DEFAULT_REPOSITORY_ID } from './image-repository';
@@ -37,17 +37,25 @@ export class ImageCopier extends Construct {
 
   /** Execution role of the copy function. */
   public readonly role: iam.Role;
+  /**
+   * The role's ARN as a string any stack of this environment can hold without referencing this stack (the role has a
+   * fixed name): what a repository's policy names to let this copier push.
+   */
+  public readonly portableRoleArn: string;
   private readonly granted = new Set<string>();
   private readonly copies = new Map<string, ECRDeployment>();
   private logsPolicy?: iam.Policy;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
+    const stack = Stack.of(this);
     this.role = new iam.Role(this, 'CopyRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       path: COPIER_ROLE_PATH,
+      roleName: copierRoleName(stack),
       description: 'Copies built container images from the CDK asset repository to their tagged repository.',
     });
+    this.portableRoleArn = copierRoleArn(stack);
     this.node.addValidation({ validate: () => this.foreignDeploymentsOnOurFunction() });
   }
 

@@ -38,10 +38,11 @@ export function deliverImage(fn: lambda.Function, plan: ImagePlan): DeliveredIma
 function copyToTag(fn: lambda.Function, asset: ecr_assets.DockerImageAsset, plan: BuiltImagePlan, tagPlan: CopyTagPlan): DeliveredImage {
   const destination = plan.repository ?? ImageRepository.forStack(fn);
   const tag = finalImageTag(fn.node.path, tagPlan, asset.assetHash);
-  if (destination instanceof ImageRepository) restrictPushesToCopiers(destination);
+  const copier = ImageCopier.forStack(fn);
+  if (destination instanceof ImageRepository) restrictPushesToCopiers(destination, copier.portableRoleArn);
   addLambdaPullStatement(destination);
   const imageUri = destination.repositoryUriForTag(tag);
-  const copy = ImageCopier.forStack(fn).copy(asset, { repository: destination, tag, imageUri }, plan.platform.imageArch);
+  const copy = copier.copy(asset, { repository: destination, tag, imageUri }, plan.platform.imageArch);
   // The copy stays in the template either way, so switching the development delivery off re-creates no copy.
   if (hotswapDeliveryOn(fn)) return { ...publishedAsset(fn, asset), repository: asset.repository, asset, immutableTag: false };
   fn.node.defaultChild!.node.addDependency(copy);

@@ -1,7 +1,6 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, RemovalPolicy, Stack, aws_ecr as ecr, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { COPIER_ROLE_PATH } from './copier-role-path';
-import { isPushRestricted, markPushRestricted } from './image-facts';
+import { markPushRestricted } from './image-facts';
 
 /**
  * Properties of an {@link ImageRepository}.
@@ -80,24 +79,40 @@ export class ImageRepository extends ecr.Repository {
 }
 
 /**
- * Denies pushes and deletes to every principal but the library's copier roles (any stack of this account: they share
- * the IAM path `/cdk-container-function/`), so several stacks can deliver into one repository without naming each
- * other's roles. Delivery plumbing: called for the repositories the library copies into, not part of the public API.
+ * Denies pushes and deletes to every principal whose ARN is not one of `copierRoleArn`s given here: the copier roles of
+ * the stacks that deliver into the repository, all known at synth because they are in one app. The list is read when the
+ * template is written, so stacks created later still add theirs; each ARN is a fixed name (see copierRoleArn), so no
+ * stack references another's role. Delivery plumbing: called for the repositories the library copies into, not public.
  */
-export function restrictPushesToCopiers(repository: ImageRepository): void {
-  if (isPushRestricted(repository)) return;
-  markPushRestricted(repository);
-  const stack = Stack.of(repository);
-  repository.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'OnlyImageCopiersPush',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: [...PUSH_AND_DELETE_ACTIONS],
-    conditions: {
-      ArnNotLike: { 'aws:PrincipalArn': `arn:${stack.partition}:iam::${repository.env.account}:role${COPIER_ROLE_PATH}*` },
-    },
-  }));
+export function restrictPushesToCopiers(repository: ImageRepository, copierRoleArn: string): void {
+  let copiers = PUSHING_COPIERS.get(repository);
+  if (!copiers) {
+    copiers = new Set();
+    PUSHING_COPIERS.set(repository, copiers);
+    markPushRestricted(repository);
+    const stack = Stack.of(repository);
+    const listed = copiers;
+    repository.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'OnlyImageCopiersPush',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [...PUSH_AND_DELETE_ACTIONS],
+      conditions: {
+        // ArnNotEquals, not ArnNotLike: an ARN is matched whole, so no other role's name or path can fit.
+        ArnNotEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => sortedByResolvedValue(stack, [...listed]) }) },
+      },
+    }));
+  }
+  copiers.add(copierRoleArn);
 }
+
+/** The same order on every synth, whatever order the stacks were created in. */
+function sortedByResolvedValue(stack: Stack, values: string[]): string[] {
+  const key = (value: string) => JSON.stringify(stack.resolve(value));
+  return values.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+const PUSHING_COPIERS = new WeakMap<ImageRepository, Set<string>>();
 
 /** What the deny statement keeps from everyone but the copiers: writing layers and manifests, and deleting images. */
 export const PUSH_AND_DELETE_ACTIONS = ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:BatchDeleteImage'] as const;

@@ -96,8 +96,11 @@ describe('the default delivery: asset → one copy per image → the stack\'s re
     });
   });
 
-  test('the repository policy: exactly the push/delete deny for non-copier roles, and exactly Lambda pulls for this account', () => {
+  test('the repository policy: exactly the push/delete deny for all but the copier role, and exactly Lambda pulls for this account', () => {
     const [, repository] = only(t, 'AWS::ECR::Repository');
+    const [, role] = Object.entries(t.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('ContainerFunctionImageCopier')) as [string, any];
+    const copierRoleName = role.Properties.RoleName['Fn::Join'][1][0];
+    expect(copierRoleName).toMatch(/^S-copier-[0-9a-f]{8}-$/);
     expect(repository.Properties.RepositoryPolicyText).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -106,7 +109,14 @@ describe('the default delivery: asset → one copy per image → the stack\'s re
           Effect: 'Deny',
           Principal: { AWS: '*' },
           Action: ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:BatchDeleteImage'],
-          Condition: { ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/cdk-container-function/*']] } } },
+          // Exactly the stack's copier role, by its fixed name (which holds the deploying region).
+          Condition: {
+            ArnNotEquals: {
+              'aws:PrincipalArn': [{
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role/cdk-container-function/${copierRoleName}`, { Ref: 'AWS::Region' }]],
+              }],
+            },
+          },
         },
         {
           Sid: 'LambdaPullsForThisAccount',
@@ -120,9 +130,10 @@ describe('the default delivery: asset → one copy per image → the stack\'s re
     expect(isPushRestricted(fn.repository)).toBe(true);
   });
 
-  test('the copier role: under the copier path, assumed by Lambda, pulls only the asset repository, pushes only the destination', () => {
+  test('the copier role: a fixed name under the copier path, assumed by Lambda, pulls only the asset repository, pushes only the destination', () => {
     const [roleId, role] = Object.entries(t.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('ContainerFunctionImageCopier')) as [string, any];
     expect(role.Properties.Path).toBe('/cdk-container-function/');
+    expect(role.Properties.RoleName).toEqual({ 'Fn::Join': ['', [expect.stringMatching(/^S-copier-[0-9a-f]{8}-$/), { Ref: 'AWS::Region' }]] });
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }]);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const [, defaultPolicy] = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) => id.includes('CopyRoleDefaultPolicy')) as [string, any];
@@ -243,7 +254,7 @@ describe('one copy per distinct image and repository', () => {
 });
 
 describe('an ImageRepository shared by two stacks', () => {
-  test('both stacks deliver into it, each stack\'s copier may push, and no stack references the other\'s role', () => {
+  test('both stacks deliver into it, the repository names each stack\'s copier role, and no stack references another\'s role', () => {
     const app = new App();
     const env = { account: '111111111111', region: 'eu-west-1' };
     const shared = new Stack(app, 'Shared', { env });
@@ -254,10 +265,13 @@ describe('an ImageRepository shared by two stacks', () => {
     new ContainerFunction(two, 'Fn', fnProps('other', { repository }));
     const assembly = app.synth(); // a cross-stack cycle would throw here
     expect(assembly.getStackByName('Shared').dependencies.map(d => d.id).filter(id => id === 'One' || id === 'Two')).toEqual([]);
+    const copierArns: string[] = [];
     for (const name of ['One', 'Two']) {
       const t = Template.fromJSON(assembly.getStackByName(name).template);
       const [roleId, role] = Object.entries(t.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('ContainerFunctionImageCopier')) as [string, any];
       expect(role.Properties.Path).toBe('/cdk-container-function/');
+      expect(role.Properties.RoleName).toMatch(new RegExp(`^${name}-copier-[0-9a-f]{8}-eu-west-1$`));
+      copierArns.push(`:iam::111111111111:role/cdk-container-function/${role.Properties.RoleName}`);
       const push = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) =>
         p.Properties.Roles.some((r: any) => r.Ref === roleId) ? p.Properties.PolicyDocument.Statement : [])
         .find((s: any) => [s.Action].flat().includes('ecr:PutImage'));
@@ -265,8 +279,9 @@ describe('an ImageRepository shared by two stacks', () => {
       t.resourceCountIs('Custom::CDKECRDeployment', 1);
     }
     const sharedRepository = only(Template.fromJSON(assembly.getStackByName('Shared').template), 'AWS::ECR::Repository')[1];
+    // Literal ARNs (only the partition is a parameter): no import of the other stacks' roles, so no cycle.
     expect(sharedRepository.Properties.RepositoryPolicyText.Statement[0].Condition)
-      .toEqual({ ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/cdk-container-function/*']] } } });
+      .toEqual({ ArnNotEquals: { 'aws:PrincipalArn': copierArns.map(arn => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, arn]] })) } });
   });
 });
 
