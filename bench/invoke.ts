@@ -10,7 +10,7 @@
 import { spawn } from 'child_process';
 import * as http from 'http';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { dockerCommand } from '../lib/assembly/docker';
+import { dockerCommand } from '../lib/docker';
 import { InvokeApiServer } from '../lib/local/service/invoke-api';
 import { LocalFunction } from '../lib/local/functions/local-function';
 import { dockerAvailability } from '../test/integ/support/docker';

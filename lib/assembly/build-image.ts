@@ -1,12 +1,12 @@
 // Builds one image asset on the local engine the way CDK's publishing (cdk-assets) builds it, so the image
 // measured or run locally is the image `cdk deploy` pushes. The flags mirror cdk-assets-lib 1.5
 // lib/private/docker.js Docker.build() and lib/private/handlers/container-images.js buildImage(), field for field.
-// Shared by `measure` and local invoke; callers pick the async form (live progress) or the sync one (synth).
-import { spawn, spawnSync } from 'child_process';
+// Shared by `measure` and local invoke through the one Docker client (lib/docker); the sync form is for synth only.
 import * as path from 'path';
 import type { DockerCacheOption } from '@aws-cdk/cloud-assembly-schema';
-import { DockerCommandError, runDocker, runDockerSync } from './docker';
 import { ImageAsset, localImageTag } from './image-asset';
+import { inspectImage, inspectImageSync, runDocker, runDockerSync } from '../docker';
+import { ProcessOutcome, runProcess, runProcessSync } from '../docker/process';
 
 export interface BuiltImage {
   /** Tag (or image id, for an executable asset) of the image in the local engine. */
@@ -58,20 +58,20 @@ export function dockerBuildCommand(asset: ImageAsset): { args: string[]; cwd: st
 
 /** Builds the asset's image unless the engine has it already (cdk-assets' own rule); returns its local name. */
 export async function buildImageAsset(asset: ImageAsset, options: BuildImageOptions = {}): Promise<BuiltImage> {
-  if (asset.source.executable) return { image: await runExecutable(asset), reused: false };
+  if (asset.source.executable) return { image: executableImage(asset, await runProcess(...executableCommand(asset))), reused: false };
   const tag = localImageTag(asset);
-  if (!options.rebuild && await imageExists(tag)) return { image: tag, reused: true };
+  if (!options.rebuild && await inspectImage(tag)) return { image: tag, reused: true };
   const command = dockerBuildCommand(asset);
   options.onBuildStart?.();
   await runDocker(command.args, { cwd: command.cwd, env: command.env, onOutput: options.onOutput });
   return { image: tag, reused: false };
 }
 
-/** Synchronous twin of buildImageAsset, for synth time. */
+/** buildImageAsset for synth time only (the measured synth builds inside a CDK Aspect, which cannot await). */
 export function buildImageAssetSync(asset: ImageAsset, options: BuildImageOptions = {}): BuiltImage {
-  if (asset.source.executable) return { image: runExecutableSync(asset), reused: false };
+  if (asset.source.executable) return { image: executableImage(asset, runProcessSync(...executableCommand(asset))), reused: false };
   const tag = localImageTag(asset);
-  if (!options.rebuild && imageExistsSync(tag)) return { image: tag, reused: true };
+  if (!options.rebuild && inspectImageSync(tag)) return { image: tag, reused: true };
   const command = dockerBuildCommand(asset);
   options.onBuildStart?.();
   const result = runDockerSync(command.args, { cwd: command.cwd, env: command.env });
@@ -79,51 +79,22 @@ export function buildImageAssetSync(asset: ImageAsset, options: BuildImageOption
   return { image: tag, reused: false };
 }
 
-async function imageExists(image: string): Promise<boolean> {
-  try {
-    await runDocker(['image', 'inspect', '--format', '{{.Id}}', image]);
-    return true;
-  } catch (error) {
-    if (error instanceof DockerCommandError) return false;
-    throw error;
-  }
-}
-
-function imageExistsSync(image: string): boolean {
-  try {
-    runDockerSync(['image', 'inspect', '--format', '{{.Id}}', image]);
-    return true;
-  } catch (error) {
-    if (error instanceof DockerCommandError) return false;
-    throw error;
-  }
-}
-
 /**
  * An asset built by its own command (`DockerImageAsset` from `executable`): the command prints the image name.
  * cdk-assets runs it in the manifest's directory (buildExternalAsset()).
  */
-function runExecutable(asset: ImageAsset): Promise<string> {
+function executableCommand(asset: ImageAsset): [string, string[], { cwd: string }] {
   const [command, ...args] = asset.source.executable!;
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: asset.baseDirectory, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', d => { stdout += d; });
-    child.stderr.on('data', d => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', code => code === 0 ? resolve(stdout.trim())
-      : reject(new Error(`image asset ${asset.id}: '${asset.source.executable!.join(' ')}' exited with code ${code}:\n${stderr.trim()}`)));
-  });
+  return [command, args, { cwd: asset.baseDirectory }];
 }
 
-function runExecutableSync(asset: ImageAsset): string {
-  const [command, ...args] = asset.source.executable!;
-  const r = spawnSync(command, args, { cwd: asset.baseDirectory, encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
-    throw new Error(`image asset ${asset.id}: '${asset.source.executable!.join(' ')}' failed: ${r.error?.message ?? r.stderr.trim()}`);
+function executableImage(asset: ImageAsset, outcome: ProcessOutcome): string {
+  const { started, result } = outcome;
+  if (!started || result.code !== 0) {
+    const why = started ? `exited with code ${result.code}:\n${result.stderr.trim()}` : `could not run (${result.stderr})`;
+    throw new Error(`image asset ${asset.id}: '${asset.source.executable!.join(' ')}' ${why}`);
   }
-  return r.stdout.trim();
+  return result.stdout.trim();
 }
 
 function pairs(flag: string, values: { [key: string]: string } | undefined, format: (k: string, v: string) => string): string[] {

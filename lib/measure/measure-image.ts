@@ -7,7 +7,7 @@ import { readSavedImage } from './image-archive';
 import { ImageMeasurement, MeasuredLayer } from './measurement';
 import { reclaimableBytesPerLayer } from './reclaimable';
 import { withSaveDirectory } from './save-directory';
-import { DockerCommandError, runDockerSync } from '../assembly/docker';
+import { DockerCommandError, inspectImageSync, runDockerSync } from '../docker';
 
 export interface MeasureImageOptions {
   /** The Dockerfile the image was built from, for the line of each entry and the base image. */
@@ -21,9 +21,7 @@ interface HistoryLine { readonly CreatedBy: string; readonly Size: string }
 
 /** Measures `image` (a tag or id). */
 export function measureImage(image: string, options: MeasureImageOptions = {}): ImageMeasurement {
-  const inspect = JSON.parse(runDockerSync(['image', 'inspect', '--format', '{{json .}}', image]).stdout) as {
-    Id: string; Size: number; RootFS?: { Layers?: string[] };
-  };
+  const inspect = inspectImageSync(image, { mustExist: true });
   // Newest first as the engine lists it; --human=false gives exact byte counts.
   const history = runDockerSync(['history', '--human=false', '--no-trunc', '--format', '{{json .}}', image]).stdout
     .split('\n').filter(l => l.trim()).map(l => JSON.parse(l) as HistoryLine).reverse();
@@ -33,7 +31,7 @@ export function measureImage(image: string, options: MeasureImageOptions = {}): 
   const plan: BuildPlan = options.dockerfileText !== undefined
     ? buildPlanOf(options.dockerfileText, { buildArgs: options.buildArgs, target: options.target })
     : { instructions: [] };
-  const baseCount = baseEntryCount(plan, inspect.RootFS?.Layers ?? [], createdBy);
+  const baseCount = baseEntryCount(plan, inspect.layers, createdBy);
   const attributed = [...createdBy.slice(0, baseCount).map(() => undefined), ...attributeHistory(createdBy.slice(baseCount), plan.instructions)];
   const layers: MeasuredLayer[] = history.map((_, i) => ({
     sizeBytes: sizes[i],
@@ -45,11 +43,11 @@ export function measureImage(image: string, options: MeasureImageOptions = {}): 
   const baseBytes = sizes.slice(0, baseCount).reduce((a, b) => a + b, 0);
   return {
     version: 1,
-    imageId: inspect.Id,
-    sizeBytes: inspect.Size,
+    imageId: inspect.id,
+    sizeBytes: inspect.sizeBytes,
     baseImage: plan.baseImage,
     baseBytes,
-    ownBytes: inspect.Size - baseBytes,
+    ownBytes: inspect.sizeBytes - baseBytes,
     reclaimableBytes: reclaimable.reduce((a, b) => a + b, 0),
     layers,
     measuredAt: new Date().toISOString(),
@@ -65,11 +63,12 @@ function baseEntryCount(plan: BuildPlan, layers: string[], createdBy: string[]):
   if (plan.baseImage?.toLowerCase() === 'scratch') return 0;
   if (plan.baseImage) {
     try {
-      const baseLayers = JSON.parse(runDockerSync(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', plan.baseImage]).stdout) as string[] | null;
+      const base = inspectImageSync(plan.baseImage, { mustExist: true });
       const baseHistory = runDockerSync(['history', '--no-trunc', '--format', '{{.ID}}', plan.baseImage]).stdout.split('\n').filter(l => l.trim()).length;
-      if ((baseLayers ?? []).every((layer, i) => layers[i] === layer) && baseHistory <= createdBy.length) return baseHistory;
+      if (base.layers.every((layer, i) => layers[i] === layer) && baseHistory <= createdBy.length) return baseHistory;
     } catch (error) {
-      if (!(error instanceof DockerCommandError)) throw error; // the base is not in the engine (pulled by BuildKit only)
+      // The base is not in the engine (pulled by BuildKit only); a client that cannot start fails the measurement.
+      if (!(error instanceof DockerCommandError) || !error.started) throw error;
     }
   }
   const attributed = attributeHistory(createdBy, plan.instructions);
@@ -93,5 +92,5 @@ function reclaimablePerEntry(image: string, entries: number): number[] {
     let layer = 0;
     saved.history.forEach((entry, i) => { if (!entry.empty_layer) result[i] = perLayer[layer++] ?? 0; });
     return result;
-  }, error => error instanceof DockerCommandError && error.result.code === -1);
+  }, error => error instanceof DockerCommandError && error.started && error.result.code === -1);
 }

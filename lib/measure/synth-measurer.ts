@@ -8,11 +8,11 @@ import { IConstruct } from 'constructs';
 import { MeasurementCache } from './cache';
 import { AssetMeasurement, measureAssetSync } from './measure-asset';
 import { ImageMeasurement } from './measurement';
+import { dockerImageAssetBuildOptions } from '../cdk-internals';
 import { formatSize } from '../size-format';
 import { ImageReport, ImageReportEntry, reportEntry, writeReport } from './report';
 import { imageAssetAtSynth } from './synth-asset';
-import { EngineAvailability, engineAvailability, outputTail, DockerCommandError } from '../assembly/docker';
-import { dockerImageAssetBuildOptions } from '../cdk-internals';
+import { DockerCommandError, EngineAvailability, engineAvailability } from '../docker';
 import { imageFactsOf } from '../image/image-facts';
 
 export const MEASURE_CONTEXT = 'cdk-container-function:measure';
@@ -123,7 +123,7 @@ export class SynthMeasurer {
         + `in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return result;
     } catch (error) {
-      const detail = error instanceof DockerCommandError ? outputTail(error.result, 10) : (error as Error).message;
+      const detail = error instanceof DockerCommandError ? error.detail(10) : (error as Error).message;
       Annotations.of(image.construct).addWarningV2('cdk-container-function:measure',
         `image of ${image.construct.node.path} not measured: the build failed:\n${detail}\nThe static size estimate applies. `
         + `Fix: make the image build (cdk deploy would fail the same way), or unset ${MEASURE_CONTEXT}.`);

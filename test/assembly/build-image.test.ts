@@ -1,6 +1,6 @@
 import { buildImageAsset, buildImageAssetSync, dockerBuildCommand } from '../../lib/assembly/build-image';
-import { dockerCommand } from '../../lib/assembly/docker';
 import { ImageAsset, localImageTag } from '../../lib/assembly/image-asset';
+import { dockerCommand } from '../../lib/docker';
 
 const asset = (source: ImageAsset['source']): ImageAsset => ({ id: 'ABC123', source, baseDirectory: '/out', imageTags: ['abc123'] });
 

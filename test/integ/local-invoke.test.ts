@@ -2,9 +2,9 @@
 // bootstrap poll the host-side Runtime API; every Lambda-shaped failure, and no container left behind.
 import { describeWithDocker, docker } from './support/docker';
 import { arm64ScratchImage, leftoverContainers, nodeFunctionImage, pythonFunctionImage, testFunctionSpec } from './support/local-images';
-import { engineInfo } from '../../lib/local/docker';
-import { emulationRegistered, ociArch } from '../../lib/local/functions/architecture';
 import { AppFunction } from '../../lib/assembly/app-function';
+import { engineInfo } from '../../lib/docker';
+import { emulationRegistered, ociArch } from '../../lib/local/functions/architecture';
 import { LocalFunction } from '../../lib/local/functions/local-function';
 import { RequestTooLargeError, invokeOnce } from '../../lib/local/runtime/invoke-once';
 import { currentOwner, ownerLabelArgs } from '../../lib/local/runtime/owner';

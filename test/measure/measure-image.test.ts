@@ -21,6 +21,8 @@ interface Canned {
   readonly save?: { [image: string]: string };
   /** Images the engine has before any build. */
   readonly present?: string[];
+  /** Images that exist only once built (or present): `docker build --tag` makes them. */
+  readonly buildable?: string[];
   /** `docker save` writes 1 MiB, then hangs (until signalled). */
   readonly slowSave?: boolean;
 }
@@ -37,15 +39,15 @@ const fail = () => { process.stderr.write('Error: No such image: ' + image + '\\
 (() => {
 const builtFile = path.join(__dirname, 'built.json');
 const built = fs.existsSync(builtFile) ? JSON.parse(fs.readFileSync(builtFile, 'utf8')) : [];
-if (args[0] === 'image' && args[1] === 'inspect' && args[3] === '{{.Id}}') {
-  if (!(canned.present || []).includes(image) && !built.includes(image)) fail();
-  process.stdout.write('sha256:present\\n');
-} else if (args[0] === 'build') {
+if (args[0] === 'build') {
   fs.writeFileSync(builtFile, JSON.stringify([...built, args[args.indexOf('--tag') + 1]]));
-} else if (args[0] === 'image' && args[1] === 'inspect') {
+} else if (args[0] === 'image' && args[1] === 'inspect' && args[3] === '{{json .}}') {
+  // An image that only a build makes is not there until it is built (or present before).
+  const buildable = (canned.buildable || []).includes(image);
+  if (buildable && !(canned.present || []).includes(image) && !built.includes(image)) fail();
   const data = canned.inspect[image];
   if (!data) fail();
-  process.stdout.write(JSON.stringify(args[3] === '{{json .RootFS.Layers}}' ? data.RootFS.Layers : data) + '\\n');
+  process.stdout.write(JSON.stringify(data) + '\\n');
 } else if (args[0] === 'history') {
   const entries = canned.history[image];
   if (!entries) fail();
@@ -252,6 +254,7 @@ describe('measureImage on canned history and archive output', () => {
       can({
         ...canned,
         present: present ? [tag] : [],
+        buildable: [tag],
         inspect: { ...canned.inspect, [tag]: canned.inspect['img:1'] },
         history: { ...canned.history, [tag]: canned.history['img:1'] },
         save: { [tag]: canned.save['img:1'] },

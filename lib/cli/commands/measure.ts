@@ -5,12 +5,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { AppFunction } from '../../assembly/app-function';
-import { engineAvailability, outputTail, DockerCommandError } from '../../assembly/docker';
 import { selectFunctions, selectStacks } from '../../assembly/function-lookup';
 import { ImageAsset } from '../../assembly/image-asset';
 import { runWithProgress } from '../../assembly/progress';
 import { readApp } from '../../assembly/read-app';
 import { resolveAssembly } from '../../assembly/resolve-app';
+import { DockerCommandError, engineAvailability } from '../../docker';
 import { MeasurementCache, measurementCacheDirectory } from '../../measure/cache';
 import { AssetMeasurement, dockerfileNameOf, measureAsset } from '../../measure/measure-asset';
 import { ImageReport, overBudget, REPORT_FILE, reportEntry, textTable } from '../../measure/report';
@@ -139,7 +139,7 @@ export async function runMeasure(options: MeasureOptions): Promise<number> {
   results.forEach((result, i) => {
     if (result.ok) return;
     failed = true;
-    const detail = result.error instanceof DockerCommandError ? outputTail(result.error.result, 20) : result.error.message;
+    const detail = result.error instanceof DockerCommandError ? result.error.detail(20) : result.error.message;
     err(`❌ ${titleOf(assets[i].asset, assets[i].functions)}: the image did not build or could not be measured:\n${detail}`);
   });
   if (failed) return 2;

@@ -1,7 +1,7 @@
 // Which language runtime an image runs, read from the image itself (one short container, only with --debug-port):
 // the runtime bootstrap names its interpreter; else the one interpreter the image has.
-import { docker } from '../docker';
 import { DebugLanguage } from './debug-plan';
+import { runDocker } from '../../docker';
 
 const PROBE = [
   'b=$(cat "${LAMBDA_RUNTIME_DIR:-/var/runtime}/bootstrap" 2>/dev/null)',
@@ -11,7 +11,7 @@ const PROBE = [
 ].join('\n');
 
 export async function debugLanguageOf(image: string): Promise<{ language?: DebugLanguage; found: string }> {
-  const r = await docker(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', image, '-c', PROBE], { allowFailure: true });
+  const r = await runDocker(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', image, '-c', PROBE], { allowFailure: true });
   if (r.code !== 0) return { found: `an image without /bin/sh (${r.stderr.trim().split('\n').pop()})` };
   return languageFromProbe(r.stdout);
 }

@@ -2,8 +2,8 @@
 // kernel; without it the container dies with "exec format error". Say so before starting anything.
 import * as fs from 'fs';
 import { AppFunction } from '../../assembly/app-function';
+import { EngineInfo, ImageRunConfig } from '../../docker';
 import { lambdaArchitecture } from '../../lambda-facts';
-import { EngineInfo, ImageInfo } from '../docker';
 
 /** `x86_64`/`amd64` → `amd64`, `aarch64`/`arm64` → `arm64`: the OCI names images carry (from lib/lambda-facts.ts). */
 export function ociArch(name: string): string {
@@ -48,7 +48,7 @@ export function emulationProblem(fn: AppFunction, engine: EngineInfo, engineIsLo
  * A message when `fn` cannot run here, else undefined. Checks that the image was built for the
  * function's architecture, and that a foreign architecture has emulation (when this host is the engine's).
  */
-export function architectureProblem(fn: AppFunction, image: ImageInfo, engine: EngineInfo, engineIsLocal: boolean,
+export function architectureProblem(fn: AppFunction, image: ImageRunConfig, engine: EngineInfo, engineIsLocal: boolean,
   binfmtDir?: string): string | undefined {
   const want = ociArch(fn.architecture);
   const have = ociArch(image.architecture);

@@ -2,8 +2,8 @@
 // URI names. Each image is inspected once here; the inspection travels with the function (LocalFunction).
 import { AppFunction, buildImageAsset, localImageTag } from '../../assembly';
 import { runWithProgress } from '../../assembly/progress';
+import { ImageInfo, inspectImage, runDocker } from '../../docker';
 import { dockerPlatform } from '../../lambda-facts';
-import { ImageInfo, docker, imageInfo } from '../docker';
 
 /** A function's image in the local engine, with what `docker image inspect` says of it. */
 export interface LocalImage {
@@ -21,10 +21,10 @@ export async function imagesFor(fns: readonly AppFunction[], o: { build: boolean
     run: async progress => {
       if (f.image.kind === 'uri') {
         const uri = f.image.uri;
-        const present = await imageInfo(uri);
+        const present = await inspectImage(uri);
         if (present) { progress.cached('present'); return { value: { image: uri, info: present }, summary: uri }; }
         progress.building('pulling');
-        const r = await docker(['pull', '--platform', dockerPlatform(f.architecture), uri], { allowFailure: true });
+        const r = await runDocker(['pull', '--platform', dockerPlatform(f.architecture), uri], { allowFailure: true });
         if (r.code !== 0) {
           throw new Error(`its image ${uri} is not local and could not be pulled (${r.stderr.trim().split('\n').pop()}). Log in to its registry (for ECR: aws ecr get-login-password | docker login ...) or pull it yourself.`);
         }
@@ -35,7 +35,7 @@ export async function imagesFor(fns: readonly AppFunction[], o: { build: boolean
       }
       const asset = f.image.asset;
       const tag = localImageTag(asset);
-      const present = o.rebuild ? undefined : await imageInfo(tag);
+      const present = o.rebuild ? undefined : await inspectImage(tag);
       if (present) { progress.cached(tag); return { value: { image: tag, info: present }, summary: `image ${tag}` }; }
       if (!o.build) throw new Error(`image ${tag} is not built yet. Drop --no-build to build it.`);
       progress.building('building image');
@@ -50,7 +50,7 @@ export async function imagesFor(fns: readonly AppFunction[], o: { build: boolean
 }
 
 async function inspected(f: AppFunction, image: string): Promise<LocalImage> {
-  const info = await imageInfo(image);
+  const info = await inspectImage(image);
   if (!info) throw new Error(`image ${image} is not in the local Docker engine after it was prepared for ${f.path}.`);
   return { image, info };
 }

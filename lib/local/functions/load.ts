@@ -5,7 +5,7 @@ import { EnvMap, hostCredentials, overridesFor, readEnvVarsFile, stillUnresolved
 import { imagesFor } from './function-images';
 import { LocalFunction } from './local-function';
 import { AppAssembly, AppFunction, findFunctions, readApp, resolveAssembly } from '../../assembly';
-import { engineInfo } from '../docker';
+import { engineInfo } from '../../docker';
 import { removeStaleCidDirectories, removeStaleContainers } from '../runtime/stale-containers';
 
 export interface PrepareOptions {

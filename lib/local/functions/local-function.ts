@@ -1,9 +1,9 @@
 // A function ready to run locally: its settings, the image to run, the merged environment, and the
 // checks that must pass before any container starts (image present, architecture runnable).
 import { architectureProblem, engineRunsHere } from './architecture';
-import { AppFunction } from '../../assembly/app-function';
-import { ImageInfo, engineInfo, imageInfo as inspectImage } from '../docker';
 import { EnvMap } from './environment';
+import { AppFunction } from '../../assembly/app-function';
+import { ImageRunConfig, engineInfo, inspectImage } from '../../docker';
 import { SandboxDebug } from '../debug/debug-plan';
 import { runtimeHost } from '../runtime/runtime-host';
 import { Sandbox } from '../runtime/sandbox';
@@ -13,7 +13,7 @@ export interface LocalFunctionOptions {
   /** Image reference, already built or pulled. */
   readonly image: string;
   /** What `docker image inspect` said of it, when the caller inspected it already. @default inspected here */
-  readonly imageInfo?: ImageInfo;
+  readonly imageInfo?: ImageRunConfig;
   /** Template environment + --env-vars overrides + credentials, merged. */
   readonly environment: EnvMap;
   readonly region: string;
@@ -35,7 +35,7 @@ export class LocalFunction {
 
   private debugSettings?: SandboxDebug;
 
-  private constructor(public readonly o: LocalFunctionOptions, public readonly imageInfo: ImageInfo) {}
+  private constructor(public readonly o: LocalFunctionOptions, public readonly imageInfo: ImageRunConfig) {}
 
   get spec(): AppFunction {
     return this.o.fn;

@@ -4,7 +4,7 @@
 //   cgroup v2: memory.peak (kernel 5.19+; the engine's stats have no peak on v2).
 import * as fs from 'fs';
 import * as path from 'path';
-import { execIn } from '../docker';
+import { execIn } from '../../docker';
 
 /** Where a container's peak lives on the engine's host, for the cgroupfs and systemd drivers, v1 and v2. */
 export function cgroupPeakFiles(containerId: string, root = '/sys/fs/cgroup'): string[] {

@@ -1,6 +1,6 @@
 // Where the host-side Runtime API listens, and the address containers use to reach it.
 import * as net from 'net';
-import { bridgeNetwork } from '../docker';
+import { bridgeNetwork } from '../../docker';
 
 export interface RuntimeHost {
   /** Address the Runtime API servers bind to. */

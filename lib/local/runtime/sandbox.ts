@@ -9,13 +9,13 @@
 // the container's (128 + signal for a signal death).
 import { ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
-import { ImageInfo, containerAddresses, execIn, removeContainers, spawnDocker } from '../docker';
 import * as errors from './lambda-errors';
 import { readMemoryPeak } from './memory-peak';
 import { OwnerIdentity, currentOwner, ownerLabelArgs } from './owner';
 import { RuntimeApiServer, RuntimeInvocation, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
 import { AppFunction } from '../../assembly/app-function';
+import { ImageRunConfig, containerAddresses, execIn, removeContainers, spawnDocker } from '../../docker';
 import { INIT_TIMEOUT_MS, dockerPlatform } from '../../lambda-facts';
 import { SandboxDebug } from '../debug/debug-plan';
 import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
@@ -26,7 +26,7 @@ export interface SandboxOptions {
   readonly fn: AppFunction;
   /** Image reference to run. */
   readonly image: string;
-  readonly imageInfo: ImageInfo;
+  readonly imageInfo: ImageRunConfig;
   /** Template environment, overrides and credentials, already merged (standard variables are added here). */
   readonly environment: EnvMap;
   readonly region: string;

@@ -5,14 +5,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { containersWithLabel, docker, removeContainers } from '../docker';
 import { OWNER_LABEL, OwnerIdentity, currentOwner, ownerFromLabels, ownerState } from './owner';
+import { containersWithLabel, removeContainers, runDocker } from '../../docker';
 
 /** Removes containers whose owners are gone; returns their names. */
 export async function removeStaleContainers(here: OwnerIdentity = currentOwner()): Promise<string[]> {
   const names = await containersWithLabel(OWNER_LABEL);
   if (names.length === 0) return [];
-  const r = await docker(['inspect', '--format', '{{.Name}}\t{{json .Config.Labels}}', ...names], { allowFailure: true });
+  const r = await runDocker(['inspect', '--format', '{{.Name}}\t{{json .Config.Labels}}', ...names], { allowFailure: true });
   const stale: string[] = [];
   for (const line of r.stdout.split('\n')) {
     const [name, labels] = line.split('\t');
@@ -41,7 +41,7 @@ export async function removeStaleCidDirectories(tmp = os.tmpdir()): Promise<stri
     let cid = '';
     try { cid = fs.readFileSync(path.join(dir, 'cid'), 'utf8').trim(); } catch { /* empty */ }
     const gone = cid
-      ? /^[0-9a-f]{12,64}$/.test(cid) && (await docker(['container', 'inspect', '--format', '{{.Id}}', cid], { allowFailure: true })).code !== 0
+      ? /^[0-9a-f]{12,64}$/.test(cid) && (await runDocker(['container', 'inspect', '--format', '{{.Id}}', cid], { allowFailure: true })).code !== 0
       : Date.now() - st.mtimeMs > 60_000;
     if (gone) {
       fs.rmSync(dir, { recursive: true, force: true });

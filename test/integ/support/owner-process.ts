@@ -5,7 +5,7 @@
 //                    `started <container>`, and waits to be killed
 //   hang <image>     starts an environment of <image> with a handler that never answers, invokes it, prints
 //                    `invoking <container>`, and waits to be killed (SIGKILL: no cleanup at all)
-import { docker } from '../../../lib/local/docker';
+import { runDocker } from '../../../lib/docker';
 import { LocalFunction } from '../../../lib/local/functions/local-function';
 import { currentOwner } from '../../../lib/local/runtime/owner';
 import { removeStaleContainers } from '../../../lib/local/runtime/stale-containers';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       void sandbox.invoke(Buffer.from('{}'));
       process.stdout.write(`invoking ${sandbox.name}\n`);
     } else {
-      while ((await docker(['ps', '--filter', `name=^${sandbox.name}$`, '--format', '{{.Names}}'])).stdout.trim() !== sandbox.name) {
+      while ((await runDocker(['ps', '--filter', `name=^${sandbox.name}$`, '--format', '{{.Names}}'])).stdout.trim() !== sandbox.name) {
         await new Promise(r => setTimeout(r, 100));
       }
       process.stdout.write(`started ${sandbox.name}\n`);

@@ -34,7 +34,7 @@ const docker = {
   script: (() => undefined) as Script,
 };
 
-jest.mock('../../../lib/local/docker', () => ({
+jest.mock('../../../lib/docker', () => ({
   spawnDocker: (args: string[], env: { [k: string]: string }) => {
     const c = new FakeContainer(args, env);
     docker.containers.push(c);
@@ -226,7 +226,7 @@ describe('Sandbox with a fake Docker client', () => {
   });
 
   test('a failed start closes its Runtime API listener and throws', async () => {
-    const mock = jest.requireMock('../../../lib/local/docker');
+    const mock = jest.requireMock('../../../lib/docker');
     const spawnDocker = mock.spawnDocker;
     mock.spawnDocker = () => { throw new TypeError('The argument \'options.env[\'X\']\' must be a string without null bytes.'); };
     const listen = jest.spyOn(RuntimeApiServer.prototype, 'listen');

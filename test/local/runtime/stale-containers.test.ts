@@ -7,9 +7,9 @@ import { removeStaleCidDirectories, removeStaleContainers } from '../../../lib/l
 
 const engine = { containers: new Map<string, { [k: string]: string }>(), removed: [] as string[] };
 
-jest.mock('../../../lib/local/docker', () => ({
+jest.mock('../../../lib/docker', () => ({
   containersWithLabel: async () => [...engine.containers.keys()],
-  docker: async (args: string[]) => {
+  runDocker: async (args: string[]) => {
     if (args[0] === 'inspect') {
       const names = args.slice(3);
       return { code: 0, stderr: '', stdout: names.map(n => `/${n}\t${JSON.stringify(engine.containers.get(n))}`).join('\n') + '\n' };

@@ -1,0 +1,39 @@
+// What the local runtime asks of the engine about containers and networks (remove, list by label, exec, a running
+// one's addresses, the bridge's gateway), through the one client.
+import { runDocker } from './client';
+
+/** The default bridge network's gateway and subnets, as the engine reports them (the gateway is often left out). */
+export async function bridgeNetwork(): Promise<{ gateways: string[]; subnets: string[] }> {
+  const r = await runDocker(['network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}'], { allowFailure: true });
+  let config: { Gateway?: string; Subnet?: string }[] = [];
+  try { config = JSON.parse(r.stdout) ?? []; } catch { /* no bridge network */ }
+  return {
+    gateways: config.map(c => c.Gateway).filter((g): g is string => !!g),
+    subnets: config.map(c => c.Subnet).filter((s): s is string => !!s && s.includes('.')),
+  };
+}
+
+/** Removes containers (running or not); never fails. */
+export async function removeContainers(names: string[]): Promise<void> {
+  if (names.length) await runDocker(['rm', '-f', ...names], { allowFailure: true });
+}
+
+/** Names of containers carrying a label (`key=value`), running or not. */
+export async function containersWithLabel(label: string): Promise<string[]> {
+  const r = await runDocker(['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}'], { allowFailure: true });
+  return r.stdout.split('\n').map(s => s.trim()).filter(Boolean);
+}
+
+/** Runs a command in a running container; undefined when it fails. */
+export async function execIn(name: string, command: string[]): Promise<string | undefined> {
+  const r = await runDocker(['exec', name, ...command], { allowFailure: true });
+  return r.code === 0 ? r.stdout : undefined;
+}
+
+/** A running container's id and its IP addresses on its networks; undefined when it does not run (yet). */
+export async function containerAddresses(name: string): Promise<{ id: string; addresses: string[] } | undefined> {
+  const r = await runDocker(['container', 'inspect', '--format', '{{.Id}}{{range .NetworkSettings.Networks}} {{.IPAddress}}{{end}}', name], { allowFailure: true });
+  if (r.code !== 0) return undefined;
+  const [id, ...addresses] = r.stdout.trim().split(/\s+/);
+  return { id, addresses: addresses.filter(Boolean) };
+}
