@@ -4,11 +4,13 @@
 // Each function has a pool of warm containers, one request per container at a time. SIGINT and SIGTERM
 // remove every container before exiting.
 import { Command, InvalidArgumentError } from 'commander';
-import { loadFunctions } from '../../local/functions/load';
+import { AppAssembly, AppFunction, findFunctions } from '../../assembly';
+import { loadApp, prepareFunctions } from '../../local/functions/load';
 import { InvokeApiServer } from '../../local/service/invoke-api';
 import { isLoopbackAddress } from '../../local/service/request-origin';
 import { DebugFlags, addDebugFlags, applyDebugFlags } from '../debug-flags';
 import { assertPortFree } from '../port-free';
+import { WatchFlags, addWatchFlag, startWatching } from '../watch-flag';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -36,10 +38,10 @@ export function exposureWarning(host: string): string | undefined {
     + 'and they run with your AWS credentials. Use the default --host 127.0.0.1 unless you mean to share them.';
 }
 
-type ServeFlags = ServeOptions & DebugFlags;
+type ServeFlags = ServeOptions & DebugFlags & WatchFlags;
 
 export function configureServeCommand(command: Command): Command {
-  return addDebugFlags(command, { several: true })
+  return addWatchFlag(addDebugFlags(command, { several: true }))
     .description('serve the app\'s container-image functions on a local Lambda Invoke API endpoint')
     .option('-p, --port <port>', 'port to listen on (0: any free port)', v => Number(v), 3001)
     .option('--host <address>', 'address to listen on (beyond 127.0.0.1, anyone who reaches it runs your functions with your credentials)', '127.0.0.1')
@@ -53,11 +55,13 @@ export function configureServeCommand(command: Command): Command {
     .option('--region <region>', 'region when a stack does not pin one (default: AWS_REGION or us-east-1)')
     .action(async (opts: ServeFlags) => {
       let server: InvokeApiServer | undefined;
+      let watcher: { close(): Promise<void> } | undefined;
       try {
         await assertPortFree(opts.port, opts.host);
-        const functions = await loadFunctions({
-          app: opts.app,
-          functions: opts.function,
+        const app = await loadApp(opts.app);
+        // Unknown names fail here, before any image is built.
+        const chosen = opts.function ? findFunctions(app, opts.function) : [...app.functions];
+        const functions = await prepareFunctions(app, chosen, {
           envVarsFile: opts.envVars,
           build: opts.build,
           region: opts.region,
@@ -72,19 +76,35 @@ export function configureServeCommand(command: Command): Command {
         });
         const shutdown = (signal: NodeJS.Signals) => {
           process.stderr.write(`\n${signal}: removing containers…\n`);
-          void server!.close().finally(() => process.exit(0));
+          void Promise.all([watcher?.close(), server!.close()]).finally(() => process.exit(0));
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
         if (opts.warm) await Promise.all(functions.map(f => server!.poolOf(f).prewarm()));
-        const port = await server.listen(opts.port, opts.host);
+        const target = server;
+        watcher = await startWatching(app, {
+          gate: target.gate,
+          wanted: next => wantedFunctions(next, opts.function),
+          served: () => target.served,
+          apply: async (_next, fns) => { await target.serve(fns); return []; },
+          prewarm: fn => target.poolOf(fn).prewarm(),
+        }, opts); const port = await server.listen(opts.port, opts.host);
         process.stderr.write(`Lambda Invoke API at http://${opts.host}:${port} (endpoint for the AWS SDK/CLI); functions:\n`);
         for (const f of functions) process.stderr.write(`  ${f.spec.path}  (${f.spec.logicalId}, ${f.spec.functionName})\n`);
         process.stderr.write('Ctrl+C stops and removes every container.\n');
       } catch (e) {
         process.stderr.write(`cdk-container-function serve: ${(e as Error).message}\n`);
+        await watcher?.close();
         await server?.close();
         process.exitCode = 2;
       }
     });
+}
+
+/** What --watch serves after a synth: every function, or those of the --function names the app still has. */
+function wantedFunctions(app: AppAssembly, names: readonly string[] | undefined): AppFunction[] {
+  if (!names) return [...app.functions];
+  return names.flatMap(name => {
+    try { return findFunctions(app, [name]); } catch { return []; }
+  });
 }

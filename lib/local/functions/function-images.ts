@@ -1,5 +1,6 @@
 // The local image of each function to run: its asset's image, built as CDK's publishing builds it, or the image its
 // URI names. Each image is inspected once here; the inspection travels with the function (LocalFunction).
+import { Writable } from 'stream';
 import { AppFunction, buildImageAsset, localImageTag } from '../../assembly';
 import { runWithProgress } from '../../assembly/progress';
 import { ImageInfo, inspectImage, runDocker } from '../../docker';
@@ -15,7 +16,9 @@ export interface LocalImage {
  * The local image of each function, built when missing (with the CLI's progress display) unless
  * `build` is false. Images by URI are used when present, else pulled (SAM skips those functions).
  */
-export async function imagesFor(fns: readonly AppFunction[], o: { build: boolean; rebuild?: boolean }): Promise<LocalImage[]> {
+export async function imagesFor(fns: readonly AppFunction[], o: { build: boolean; rebuild?: boolean; quiet?: boolean }): Promise<LocalImage[]> {
+  // --watch prints its own line per rebuild: no progress rows there.
+  const display = o.quiet ? { interactive: false, stream: new Writable({ write: (_c, _e, done) => done() }) } : {};
   const settled = await runWithProgress(fns.map(f => ({
     title: f.path,
     run: async progress => {
@@ -39,10 +42,11 @@ export async function imagesFor(fns: readonly AppFunction[], o: { build: boolean
       if (present) { progress.cached(tag); return { value: { image: tag, info: present }, summary: `image ${tag}` }; }
       if (!o.build) throw new Error(`image ${tag} is not built yet. Drop --no-build to build it.`);
       progress.building('building image');
-      const built = await buildImageAsset(asset, { rebuild: o.rebuild });
+      // Known to be absent: no second inspection before the build.
+      const built = await buildImageAsset(asset, { rebuild: true });
       return { value: await inspected(f, built.image), summary: `built ${built.image}` };
     },
-  })));
+  })), display);
   return settled.map((s, i) => {
     if (!s.ok) throw new Error(`${fns[i].path}: ${s.error.message.replace(`${fns[i].path}: `, '')}`);
     return s.value;

@@ -1,6 +1,6 @@
 // From `--app` and friends to runnable functions: the shared steps of `invoke`, `serve` and the bench.
-import * as path from 'path';
 import { emulationProblem, engineRunsHere } from './architecture';
+import { stagedContextOf } from './build-context';
 import { EnvMap, hostCredentials, overridesFor, readEnvVarsFile, stillUnresolved, unknownEnvVarsKeys } from './environment';
 import { imagesFor } from './function-images';
 import { LocalFunction } from './local-function';
@@ -15,6 +15,8 @@ export interface PrepareOptions {
   readonly region?: string;
   /** Where notes for the user go (unresolved variables, --env-vars keys that name no function). */
   readonly note: (line: string) => void;
+  /** No progress rows while images are found or built (--watch prints one line per rebuild instead). */
+  readonly quiet?: boolean;
 }
 
 export interface LoadOptions extends PrepareOptions {
@@ -56,7 +58,7 @@ export async function prepareFunctions(app: AppAssembly, chosen: readonly AppFun
       if (problem) throw new Error(problem);
     }
   }
-  const images = await imagesFor(chosen, { build: o.build });
+  const images = await imagesFor(chosen, { build: o.build, quiet: o.quiet });
   const credentials = hostCredentials();
   const prepared: LocalFunction[] = [];
   for (const [i, fn] of chosen.entries()) {
@@ -74,9 +76,7 @@ export async function prepareFunctions(app: AppAssembly, chosen: readonly AppFun
       environment,
       region: fn.region ?? o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       account: fn.account,
-      buildContext: fn.image.kind === 'asset' && fn.image.asset.source.directory !== undefined
-        ? { directory: path.resolve(fn.image.asset.baseDirectory, fn.image.asset.source.directory), dockerfile: fn.image.asset.source.dockerFile ?? 'Dockerfile' }
-        : undefined,
+      buildContext: stagedContextOf(fn),
     }));
   }
   return prepared;

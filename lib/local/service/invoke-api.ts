@@ -13,6 +13,7 @@ import { ClientContextError, clientContextHeader } from '../runtime/client-conte
 import { requestTooLargeMessage } from '../runtime/lambda-errors';
 import { endLine, reportLine, startLine } from '../runtime/report';
 import { InvocationResult } from '../runtime/sandbox';
+import { RebuildGate } from '../watch/rebuild-gate';
 
 /**
  * Event (asynchronous) invocations this endpoint holds at once, queued or running, and their bytes: past
@@ -30,6 +31,8 @@ export interface InvokeApiOptions {
   readonly log?: (text: string) => void;
   /** Host names accepted besides localhost, IP literals and this machine's name (serve --allow-host). */
   readonly allowedHosts?: readonly string[];
+  /** How long a request waits for a --watch rebuild. @default WATCH_REQUEST_WAIT_MS */
+  readonly rebuildWaitMs?: number;
 }
 
 /** An Invoke API error: status, the error code the SDKs read from x-amzn-ErrorType, and a message. */
@@ -51,8 +54,14 @@ export class InvokeApiServer {
   private readonly background = new Set<Promise<unknown>>();
   private queuedEventBytes = 0;
   private closing: Promise<void> | undefined;
+  /** The functions served now (--watch swaps them after a rebuild). */
+  private functions: readonly LocalFunction[];
+  /** Requests wait here while --watch rebuilds. */
+  readonly gate: RebuildGate;
 
   constructor(private readonly o: InvokeApiOptions) {
+    this.functions = o.functions;
+    this.gate = new RebuildGate(o.rebuildWaitMs);
     // Nothing a request does may throw out of here: an uncaught error would end `serve` for every caller.
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(e => this.sendError(res, e instanceof ApiError ? e : new ApiError(500, 'ServiceException', String((e as Error)?.message ?? e))));
@@ -76,6 +85,22 @@ export class InvokeApiServer {
       this.pools.set(fn, pool);
     }
     return pool;
+  }
+
+  /** The functions served now. */
+  get served(): readonly LocalFunction[] {
+    return this.functions;
+  }
+
+  /**
+   * Serves `functions` from now on (--watch, after a rebuild): the pools of functions no longer served take no new
+   * request and are removed once the requests already on them are answered (resolves then).
+   */
+  async serve(functions: readonly LocalFunction[]): Promise<void> {
+    this.functions = functions;
+    const retired = [...this.pools.entries()].filter(([fn]) => !functions.includes(fn));
+    for (const [fn] of retired) this.pools.delete(fn);
+    await Promise.all(retired.map(([, pool]) => pool.retire()));
   }
 
   /** Stops taking requests, waits for Event invocations in flight, removes every container. */
@@ -113,14 +138,7 @@ export class InvokeApiServer {
       throw new ApiError(400, 'ValidationException', `the function name in ${url.pathname} is not validly %-encoded`);
     }
     const name = functionNameOf(raw);
-    let fn: LocalFunction;
-    try {
-      const spec = findFunction(this.o.functions.map(f => f.spec), name);
-      fn = this.o.functions.find(f => f.spec === spec)!;
-    } catch (e) {
-      req.resume();
-      throw new ApiError(404, 'ResourceNotFoundException', `Function not found: ${name}. ${(e as Error).message}`);
-    }
+    let fn = this.find(name, () => req.resume());
     const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
       req.resume();
@@ -133,6 +151,11 @@ export class InvokeApiServer {
         throw new ApiError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(e as Error).message}`);
       }
     }
+    // --watch: wait for a rebuild under way, then take the function as it is now (no await from here to its pool).
+    if (!await this.gate.pass()) {
+      throw new ApiError(409, 'ResourceConflictException', `The operation cannot be performed at this time. ${name} is still being rebuilt (--watch); retry when the rebuild line is printed.`);
+    }
+    fn = this.find(name);
     const requestId = crypto.randomUUID();
     const headers = { 'x-amzn-RequestId': requestId, 'X-Amz-Executed-Version': '$LATEST' };
     if (type === 'DryRun') {
@@ -161,6 +184,17 @@ export class InvokeApiServer {
     if (result.functionError) out['X-Amz-Function-Error'] = 'Unhandled';
     if (wantTail) out['X-Amz-Log-Result'] = tail;
     res.writeHead(200, out).end(result.payload);
+  }
+
+  /** The served function `name` names; 404 ResourceNotFoundException (after `before`) when none does. */
+  private find(name: string, before?: () => void): LocalFunction {
+    try {
+      const spec = findFunction(this.functions.map(f => f.spec), name);
+      return this.functions.find(f => f.spec === spec)!;
+    } catch (e) {
+      before?.();
+      throw new ApiError(404, 'ResourceNotFoundException', `Function not found: ${name}. ${(e as Error).message}`);
+    }
   }
 
   private async run(fn: LocalFunction, event: Buffer, requestId: string, clientContext?: string, collectLogs = false):

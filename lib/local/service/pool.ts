@@ -16,6 +16,10 @@ export class SandboxPool {
   private readonly waiters: ((s: Sandbox | Error) => void)[] = [];
   private starting = 0;
   private closed = false;
+  /** Retired (--watch replaced the function): serves the requests already here, then removes its environments. */
+  private retiring = false;
+  private drained?: () => void;
+  private removeRetired?: (s: Sandbox) => void;
 
   constructor(private readonly o: PoolOptions) {
     if (!(o.maxConcurrency >= 1)) throw new Error(`maxConcurrency must be at least 1 (got ${o.maxConcurrency})`);
@@ -60,8 +64,25 @@ export class SandboxPool {
     this.all.clear();
   }
 
+  /**
+   * Takes no new requests; those already running or queued here finish on this pool's environments, which are then
+   * removed. Resolves once the last one is gone (so the code they run answers no request after that).
+   */
+  retire(): Promise<void> {
+    this.retiring = true;
+    const removals: Promise<unknown>[] = [];
+    const remove = (s: Sandbox) => { removals.push(s.destroy()); };
+    this.removeRetired = remove;
+    for (const s of this.idle.splice(0)) { remove(s); this.forget(s); }
+    return new Promise<void>(resolve => {
+      this.drained = resolve;
+      this.checkDrained();
+    }).then(() => Promise.allSettled(removals)).then(() => undefined);
+  }
+
   private async acquire(): Promise<Sandbox> {
     if (this.closed) throw new Error('the local endpoint is shutting down');
+    if (this.retiring && this.waiters.length === 0 && this.all.size === 0) throw new Error('the function was replaced by a rebuild (--watch); retry');
     while (this.idle.length) {
       const s = this.idle.pop()!;
       if (s.alive) return s;
@@ -81,10 +102,16 @@ export class SandboxPool {
       return s;
     } finally {
       this.starting--;
+      this.checkDrained();
     }
   }
 
   private release(s: Sandbox, reusable: boolean): void {
+    if (this.retiring && this.waiters.length === 0) {
+      this.removeRetired!(s);
+      this.forget(s);
+      return;
+    }
     if (this.closed || !reusable || !s.alive) {
       this.forget(s);
       void s.destroy();
@@ -99,5 +126,14 @@ export class SandboxPool {
 
   private forget(s: Sandbox): void {
     this.all.delete(s);
+    this.checkDrained();
+  }
+
+  private checkDrained(): void {
+    if (this.retiring && this.drained && this.all.size === 0 && this.starting === 0 && this.waiters.length === 0) {
+      const drained = this.drained;
+      this.drained = undefined;
+      drained();
+    }
   }
 }

@@ -340,3 +340,57 @@ describe('no request can take the server down', () => {
     }
   });
 });
+
+describe('InvokeApiServer under --watch: requests during a rebuild wait, then run the new code', () => {
+  test('held, then the functions swapped: the waiting request runs the new function; the old pool is retired', async () => {
+    const old = fakeFunction(() => ({ payload: Buffer.from('"old"') }));
+    const fresh = fakeFunction(() => ({ payload: Buffer.from('"new"') }));
+    const { server, port } = await serverWith([old.fn]);
+    try {
+      expect((await request(port, invoke('S/Fn'), '{}')).body).toBe('"old"');
+      const release = server.gate.hold();
+      const waiting = request(port, invoke('S/Fn'), '{}');
+      await new Promise(r => setTimeout(r, 50));
+      await server.serve([fresh.fn]);
+      expect(old.started.every(s => s.destroyed)).toBe(true);
+      release();
+      expect((await waiting).body).toBe('"new"');
+      expect(server.served).toEqual([fresh.fn]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a rebuild longer than the wait bound: 409 ResourceConflictException, never the old code', async () => {
+    const old = fakeFunction(() => ({ payload: Buffer.from('"old"') }));
+    const server = new InvokeApiServer({ functions: [old.fn], maxConcurrency: 1, rebuildWaitMs: 50 });
+    const port = await server.listen(0);
+    try {
+      const release = server.gate.hold();
+      const r = await request(port, invoke('S/Fn'), '{}');
+      release();
+      expect(r.status).toBe(409);
+      expect(r.headers['x-amzn-errortype']).toBe('ResourceConflictException');
+      expect(JSON.parse(r.body).message).toMatch(/still being rebuilt \(--watch\)/);
+      expect(old.started).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a function the rebuild removed: 404 for the request that waited', async () => {
+    const old = fakeFunction(() => ({}));
+    const other = fakeFunction(() => ({}), spec('OtherABC', 'S/Other'));
+    const { server, port } = await serverWith([old.fn, other.fn]);
+    try {
+      const release = server.gate.hold();
+      const waiting = request(port, invoke('S/Fn'), '{}');
+      await new Promise(r => setTimeout(r, 50));
+      await server.serve([other.fn]);
+      release();
+      expect((await waiting).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -130,4 +130,28 @@ describe('SandboxPool', () => {
   test('maxConcurrency below 1 is refused', () => {
     expect(() => pool(0)).toThrow(/maxConcurrency must be at least 1/);
   });
+
+  test('retire (--watch replaced the function): requests already there finish on it, then every environment is removed', async () => {
+    const { p, made } = pool(1);
+    await p.prewarm();
+    const running = call(p, 1);
+    const queued = call(p, 2);
+    let retired = false;
+    const retiring = p.retire().then(() => { retired = true; });
+    await new Promise(r => setTimeout(r, 0));
+    expect(retired).toBe(false);
+    expect(await running).toEqual({ n: 1, sandbox: 0 });
+    expect(await queued).toEqual({ n: 2, sandbox: 0 });
+    await retiring;
+    expect(made.every(s => s.destroyed)).toBe(true);
+    expect(FakeSandbox.live).toBe(0);
+    await expect(call(p, 3)).rejects.toThrow(/replaced by a rebuild/);
+  });
+
+  test('retire with nothing running: resolves at once, idle environments removed', async () => {
+    const { p, made } = pool(2);
+    await p.prewarm();
+    await p.retire();
+    expect(made.map(s => s.destroyed)).toEqual([true]);
+  });
 });
