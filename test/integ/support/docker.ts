@@ -10,6 +10,7 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { DOCKER, HOW_TO_ENABLE, ensureDebianBase } from './provision';
+import { probeEngine } from '../../../lib/docker';
 
 // The client (CCF_DOCKER, else CDK_DOCKER, which CDK and cdk-assets honour, else Debian's) is chosen in provision.ts.
 export { DOCKER };
@@ -18,16 +19,13 @@ const ENV = { ...process.env, DOCKER_BUILDKIT: '1' };
 export interface Availability { readonly ok: boolean; readonly reason: string }
 
 /**
- * Whether an engine answers (synchronously, so test files can choose describe/describe.skip). `docker version` says why
- * it cannot reach one ("Cannot connect to the Docker daemon at …"); `docker info --format` would only print its
- * template's nil-pointer error.
+ * Whether an engine answers (synchronously, so test files can choose describe/describe.skip): the library's own engine
+ * probe (lib/docker/engine.ts, `docker info`), asked of the tests' client. It says why it cannot reach one ("Cannot
+ * connect to the Docker daemon at …"), never a template error.
  */
 export function dockerAvailability(env: NodeJS.ProcessEnv = ENV): Availability {
-  const r = spawnSync(DOCKER, ['version', '--format', '{{.Server.Version}}'], { env, encoding: 'utf8', timeout: 20_000 });
-  if (r.error) return { ok: false, reason: `${DOCKER} could not run (${r.error.message})` };
-  const said = `${r.stderr}\n${r.stdout}`.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('template:'));
-  if (r.status !== 0 || !r.stdout.trim()) return { ok: false, reason: said[0] ?? `${DOCKER} version exited ${r.status}` };
-  return { ok: true, reason: `engine ${r.stdout.trim()}` };
+  const { ok, reason } = probeEngine(DOCKER, env);
+  return { ok, reason };
 }
 
 /** What a real-Docker test file needs: an engine only, or also the Debian base the Lambda stand-ins are built from. */
