@@ -200,6 +200,17 @@ describe('one stack without a fixed environment, deployed to 111111111111 in eu-
     expect(await decideAll(copier, PULL, ASSET_REPOSITORY)).toEqual(every(PULL, 'Allowed'));
     expect(await decide(copier, 'ecr:GetAuthorizationToken', '*')).toBe('Allowed');
   });
+  test('what remains: the copy function has no resource policy, so only this account\'s principals allowed lambda:InvokeFunction can invoke it', async () => {
+    const copyFunctions = deployed.idsOf('Service', 'AWS::Lambda::Function').filter(id => id.startsWith('CustomCDKECRDeployment'));
+    expect(copyFunctions).toHaveLength(1);
+    expect(deployed.idsOf('Service', 'AWS::Lambda::Permission')).toEqual([]);
+    const functionArn = deployed.resolve('Service', { 'Fn::GetAtt': [copyFunctions[0], 'Arn'] });
+    const invokeAnything = { name: 'InvokeAnything', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' }] } };
+    // A Lambda resource policy can only allow: nothing the library can attach refuses this caller.
+    expect(await decide(role(ACCOUNT, '/', 'Developer', invokeAnything), 'lambda:InvokeFunction', functionArn)).toBe('Allowed');
+    expect(await decide(role(OTHER_ACCOUNT, '/', 'Developer', invokeAnything), 'lambda:InvokeFunction', functionArn)).toBe('ImplicitlyDenied');
+    expect(await decide(role(ACCOUNT, '/', 'ReadOnly', ECR_EVERYTHING), 'lambda:InvokeFunction', functionArn)).toBe('ImplicitlyDenied');
+  });
 });
 
 describe('the copier\'s name in another account', () => {
