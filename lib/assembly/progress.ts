@@ -94,8 +94,9 @@ async function runInteractive<T>(items: ProgressItem<T>[], concurrency: number):
   })), {
     concurrent: concurrency > 1 ? concurrency : false,
     exitOnError: false,
-    // Progress goes to stderr (as the plain lines do), so that stdout carries only the table or the JSON report.
-    rendererOptions: { collapseErrors: true },
+    // A failed row keeps its title (`App/Fn: failed: <first line>`): listr2 would otherwise replace it with the bare error,
+    // which does not say which item failed.
+    rendererOptions: { collapseErrors: true, showErrorMessage: false },
   });
   await list.run().catch(() => undefined); // failures are in `results`
   return results;

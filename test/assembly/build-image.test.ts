@@ -39,7 +39,18 @@ describe('dockerBuildCommand: every asset manifest field, passed as cdk-assets p
       '--no-cache',
       '.',
     ]);
-    expect(command.env).toEqual(expect.objectContaining({ BUILDX_NO_DEFAULT_ATTESTATIONS: '1' }));
+  });
+
+  // BuildKit is what reads --secret, --ssh and --build-context; the legacy builder fails on them. The user's own
+  // DOCKER_BUILDKIT is kept, as cdk-assets keeps it.
+  test.each([[undefined, '1'], ['1', '1'], ['0', '0']])('with DOCKER_BUILDKIT=%s the build runs with BuildKit %s and without default attestations', (given, expected) => {
+    const saved = process.env.DOCKER_BUILDKIT;
+    try {
+      if (given === undefined) delete process.env.DOCKER_BUILDKIT; else process.env.DOCKER_BUILDKIT = given;
+      expect(dockerBuildCommand(asset({ directory: 'asset.x' })).env).toEqual({ BUILDX_NO_DEFAULT_ATTESTATIONS: '1', DOCKER_BUILDKIT: expected });
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_BUILDKIT; else process.env.DOCKER_BUILDKIT = saved;
+    }
   });
 
   test('a minimal asset: the tag and the context only', () => {

@@ -103,9 +103,10 @@ describe('resolveAssembly: --app as the CDK CLI reads it', () => {
     fs.writeFileSync(path.join(dir, 'cdk.context.json'), JSON.stringify({ both: 'context-file' }));
     const resolved = await resolveAssembly({ cwd: dir, context: { extra: 'x' } });
     expect(resolved).toEqual({ directory: path.join(dir, 'out'), synthesized: true });
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'out', 'context.json'), 'utf8'))).toEqual(expect.objectContaining({
-      'fromJson': 1, 'both': 'context-file', 'extra': 'x', 'aws:cdk:enable-path-metadata': true,
-    }));
+    // Exactly this: both metadata flags the CDK CLI turns on (the asset one is what `sam local` and our own tools read).
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'out', 'context.json'), 'utf8'))).toEqual({
+      'fromJson': 1, 'both': 'context-file', 'extra': 'x', 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true,
+    });
   });
 
   test('no --app and no cdk.json: says where an app is expected', async () => {
