@@ -6,8 +6,9 @@ import { ChildProcess } from 'child_process';
 import { ProcessOutcome, ProcessResult, ProcessRunOptions, runProcess, runProcessSync, spawnProcess } from './process';
 
 /**
- * The client CDK would use: `CDK_DOCKER`, else `docker` on the PATH (cdk-assets-lib lib/private/docker.js
- * getDockerCmd(): `process.env.CDK_DOCKER ?? 'docker'`; an empty CDK_DOCKER falls back here too, as the CDK CLI does).
+ * The client CDK would use: `CDK_DOCKER`, else `docker` on the PATH, as cdk-assets-lib resolves it
+ * (lib/private/docker.js getDockerCmd(): `process.env.CDK_DOCKER ?? 'docker'`). One difference, on purpose: an empty
+ * CDK_DOCKER (`export CDK_DOCKER=`) means `docker` here, where cdk-assets would try to run an empty command and fail.
  */
 export function dockerCommand(): string {
   return process.env.CDK_DOCKER || 'docker';

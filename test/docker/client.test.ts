@@ -3,7 +3,7 @@
 // asked once per process and client. The real-Docker suites prove the same calls against the real engine.
 import * as fs from 'fs';
 import * as path from 'path';
-import { DockerCommandError, engineAvailability, inspectImage, inspectImageSync, probeEngine, runDocker, runDockerSync } from '../../lib/docker';
+import { DockerCommandError, dockerCommand, engineAvailability, inspectImage, inspectImageSync, probeEngine, runDocker, runDockerSync } from '../../lib/docker';
 import { tempDir } from '../support/temp-dir';
 
 /** Answers `image inspect` for `app:1`, `info` from info.json, exits with $EXIT otherwise; logs every call. */
@@ -35,6 +35,14 @@ describe('the one Docker client', () => {
     if (saved === undefined) delete process.env.CDK_DOCKER; else process.env.CDK_DOCKER = saved;
   });
   const calls = () => fs.readFileSync(path.join(dir, 'calls.log'), 'utf8').trim().split('\n');
+
+  test('the command: CDK_DOCKER, else docker on the PATH (also for an empty CDK_DOCKER)', () => {
+    expect(dockerCommand()).toBe(client);
+    process.env.CDK_DOCKER = '';
+    expect(dockerCommand()).toBe('docker');
+    delete process.env.CDK_DOCKER;
+    expect(dockerCommand()).toBe('docker');
+  });
 
   test('a non-zero exit: DockerCommandError with the command and its output tail, or the result when allowed', async () => {
     const expected = { started: true, result: { code: 3, stdout: 'some output\n', stderr: 'it went wrong\n' }, message: `${client} ps exited with code 3:\nsome output\nit went wrong` };
