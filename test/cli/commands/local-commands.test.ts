@@ -75,7 +75,8 @@ describe('serve', () => {
   test('an app without functions to serve: the message and exit 2', async () => {
     let stderr = '';
     jest.spyOn(process.stderr, 'write').mockImplementation(((t: string) => { stderr += t; return true; }) as typeof process.stderr.write);
-    jest.spyOn(load, 'loadFunctions').mockResolvedValue([]);
+    jest.spyOn(load, 'loadApp').mockResolvedValue({ directory: '/nowhere', stacks: [], functions: [], imageAssets: [], unreadNestedStacks: [] });
+    jest.spyOn(load, 'prepareFunctions').mockResolvedValue([]);
     try {
       await configureServeCommand(new Command('serve').exitOverride()).parseAsync(['--host', '0.0.0.0'], { from: 'user' });
       expect(stderr).toContain('the app has no container-image functions to serve');
