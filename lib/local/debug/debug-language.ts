@@ -1,12 +1,17 @@
 // Which language runtime an image runs, read from the image itself (one short container, only with --debug-port):
-// the runtime bootstrap names its interpreter; else the one interpreter the image has.
+// the runtime bootstrap names its interpreter; else AWS's Java runtime interface client in the runtime directory;
+// else the one interpreter the image has.
 import { DebugLanguage } from './debug-plan';
 import { runDocker } from '../../docker';
 
 const PROBE = [
-  'b=$(cat "${LAMBDA_RUNTIME_DIR:-/var/runtime}/bootstrap" 2>/dev/null)',
+  'r="${LAMBDA_RUNTIME_DIR:-/var/runtime}"',
+  'b=$(cat "$r/bootstrap" 2>/dev/null)',
   'for l in node python java; do case "$b" in *$l*) echo "bootstrap $l";; esac; done',
-  'for c in node python3 java; do command -v $c >/dev/null 2>&1 && echo "has $c"; done',
+  // AWS's Java images start the runtime client from its jars in /var/runtime/lib (the JVM in /var/lang, on the PATH).
+  'for j in "$r"/lib/aws-lambda-java-runtime-interface-client*.jar; do [ -f "$j" ] && echo "runtime java"; break; done',
+  'for c in node python3; do command -v $c >/dev/null 2>&1 && echo "has $c"; done',
+  '{ command -v java >/dev/null 2>&1 || { [ -n "$JAVA_HOME" ] && [ -x "$JAVA_HOME/bin/java" ]; }; } && echo "has java"',
   'true',
 ].join('\n');
 
@@ -16,11 +21,15 @@ export async function debugLanguageOf(image: string): Promise<{ language?: Debug
   return languageFromProbe(r.stdout);
 }
 
-/** Reads the probe's output: `bootstrap <lang>` lines win; else exactly one interpreter present. */
+/**
+ * Reads the probe's output: `bootstrap <lang>` lines win; then `runtime java` (AWS's Java runtime client, whose
+ * image may have no bootstrap script naming java); else exactly one interpreter present.
+ */
 export function languageFromProbe(output: string): { language?: DebugLanguage; found: string } {
   const lines = output.split('\n').map(l => l.trim()).filter(Boolean);
   const named = lines.filter(l => l.startsWith('bootstrap ')).map(l => l.slice('bootstrap '.length) as DebugLanguage);
   if (named.length === 1) return { language: named[0], found: `a ${named[0]} runtime bootstrap` };
+  if (lines.includes('runtime java')) return { language: 'java', found: 'AWS\'s Java runtime interface client' };
   const present = lines.filter(l => l.startsWith('has ')).map(l => l.slice('has '.length));
   const byCommand: { [c: string]: DebugLanguage } = { node: 'node', python3: 'python', java: 'java' };
   if (present.length === 1) return { language: byCommand[present[0]], found: `an image with ${present[0]}` };

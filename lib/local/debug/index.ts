@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { debugLanguageOf } from './debug-language';
 import { PYTHON_WRAPPER_SCRIPT, debugPlan } from './debug-plan';
+import { javaSourceRoot } from './java-source-root';
 import { launchConfiguration } from './launch-config';
 import { localTaskRoot } from './task-root-source';
 import { findFunction } from '../../assembly/function-lookup';
@@ -32,7 +33,9 @@ export async function attachDebugger(fns: readonly LocalFunction[], o: DebugOpti
   fn.attachDebugger(plan);
   const context = fn.o.buildContext;
   const root = context ? localTaskRoot(context.directory, context.dockerfile, o.searchRoot ?? process.cwd()) : undefined;
-  const launch = launchConfiguration({ language: plan.language, port: plan.port, name: fn.spec.path, localRoot: root?.directory ?? '${workspaceFolder}' });
+  // Java's /var/task holds classes: its debugger wants the sources they were compiled from.
+  const localRoot = root && plan.language === 'java' ? javaSourceRoot(root.context, root.directory) : root?.directory;
+  const launch = launchConfiguration({ language: plan.language, port: plan.port, name: fn.spec.path, localRoot: localRoot ?? '${workspaceFolder}' });
   o.log(`${fn.spec.path}: ${plan.language} debugger on 127.0.0.1:${plan.port}; the function waits for it to attach (timeout suspended). VS Code launch.json entry:\n`
     + `${JSON.stringify(launch, null, 2)}\n`
     + (root?.staged ? `(localRoot is the staged copy in cdk.out: no directory below ${o.searchRoot ?? process.cwd()} has the same Dockerfile; point it at your sources.)\n` : ''));

@@ -10,6 +10,7 @@ export function launchConfiguration(o: { language: DebugLanguage; port: number; 
     case 'python':
       return { name, type: 'debugpy', request: 'attach', connect: { host: 'localhost', port: o.port }, pathMappings: [{ localRoot: o.localRoot, remoteRoot: TASK_ROOT }] };
     case 'java':
+      // VS Code's Java debugger (vscode-java-debug) finds classes by name; sourcePaths is where their sources are.
       return { name, type: 'java', request: 'attach', hostName: 'localhost', port: o.port, sourcePaths: [o.localRoot] };
   }
 }

@@ -43,14 +43,14 @@ function expandTaskRoot(p: string): string {
  * whose Dockerfile matches the staged one (searched up to `depth` levels below `searchRoot`, skipping
  * node_modules, cdk.out and dot directories), else the staged context itself.
  */
-export function localTaskRoot(stagedContext: string, dockerfile: string, searchRoot: string, depth = 5): { directory: string; staged: boolean } {
+export function localTaskRoot(stagedContext: string, dockerfile: string, searchRoot: string, depth = 5): { directory: string; context: string; staged: boolean } {
   const text = fs.readFileSync(path.join(stagedContext, dockerfile), 'utf8');
   const source = taskRootSourceIn(text) ?? '.';
   const original = findContextWith(searchRoot, dockerfile, text, depth, path.resolve(stagedContext));
   const context = original ?? stagedContext;
   // `COPY index.js /var/task/` copies a file into the task root: the root is the file's directory.
   const isFile = fs.statSync(path.resolve(context, source), { throwIfNoEntry: false })?.isFile() ?? false;
-  return { directory: path.resolve(context, isFile ? path.dirname(source) : source), staged: original === undefined };
+  return { directory: path.resolve(context, isFile ? path.dirname(source) : source), context, staged: original === undefined };
 }
 
 function findContextWith(dir: string, dockerfile: string, text: string, depth: number, skip: string): string | undefined {

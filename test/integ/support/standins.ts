@@ -64,6 +64,20 @@ async function ensure(fixture: string, image: string, secrets: { [id: string]: s
 const PARALLEL_BUILDS = os.cpus().length >= 4;
 
 let pending: Promise<StandIns> | undefined;
+let pendingJava: Promise<string> | undefined;
+
+/**
+ * The Java stand-in (OpenJDK 17 JRE + a small Runtime API client), built on demand by the tests that need it and by
+ * .ci/build-standins.ts; its tag. Separate from ensureStandIns() so the other tests never wait for a JRE.
+ */
+export function ensureJavaStandIn(): Promise<string> {
+  pendingJava ??= (async () => {
+    const debian = ensureDebianBase();
+    if (!debian.ok) throw new Error(`${debian.how}. To run the real-Docker tests: ${HOW_TO_ENABLE}.`);
+    return ensure('java', 'java', {}, 'lambda');
+  })();
+  return pendingJava;
+}
 
 /** Builds (or reuses) both stand-ins and describes them as custom bases that carry their runtime client. */
 export function ensureStandIns(): Promise<StandIns> {

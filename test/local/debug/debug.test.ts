@@ -4,6 +4,7 @@ import * as path from 'path';
 import { languageFromProbe } from '../../../lib/local/debug/debug-language';
 import { PYTHON_WRAPPER, debugPlan } from '../../../lib/local/debug/debug-plan';
 import { launchConfiguration } from '../../../lib/local/debug/launch-config';
+import { javaSourceRoot } from '../../../lib/local/debug/java-source-root';
 import { localTaskRoot, taskRootSourceIn } from '../../../lib/local/debug/task-root-source';
 import { reportLine } from '../../../lib/local/runtime/report';
 
@@ -33,9 +34,9 @@ describe('the task root\'s local source, from the Dockerfile\'s last stage', () 
         fs.writeFileSync(path.join(root, dir, 'Dockerfile'), dockerfile);
         fs.writeFileSync(path.join(root, dir, 'index.js'), '');
       }
-      expect(localTaskRoot(path.join(root, 'cdk.out/asset.abc'), 'Dockerfile', root)).toEqual({ directory: path.join(root, 'functions/api'), staged: false });
+      expect(localTaskRoot(path.join(root, 'cdk.out/asset.abc'), 'Dockerfile', root)).toEqual({ directory: path.join(root, 'functions/api'), context: path.join(root, 'functions/api'), staged: false });
       fs.writeFileSync(path.join(root, 'functions/api/Dockerfile'), `${dockerfile}# edited since the synth\n`);
-      expect(localTaskRoot(path.join(root, 'cdk.out/asset.abc'), 'Dockerfile', root)).toEqual({ directory: path.join(root, 'cdk.out/asset.abc'), staged: true });
+      expect(localTaskRoot(path.join(root, 'cdk.out/asset.abc'), 'Dockerfile', root)).toEqual({ directory: path.join(root, 'cdk.out/asset.abc'), context: path.join(root, 'cdk.out/asset.abc'), staged: true });
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -47,10 +48,15 @@ describe('the language, from the image probe', () => {
     ['bootstrap node\nhas node\nhas python3\n', 'node'],
     ['has python3\n', 'python'],
     ['bootstrap java\nhas java\n', 'java'],
+    // AWS's Java images: the runtime client's jars, whatever else the image has and whether a bootstrap names java.
+    ['runtime java\nhas python3\nhas java\n', 'java'],
+    ['runtime java\nhas java\n', 'java'],
+    ['has java\n', 'java'],
   ])('%j → %s', (out, language) => expect(languageFromProbe(out).language).toBe(language));
 
   test('several interpreters and no bootstrap naming one, or none: no language, and what was found', () => {
     expect(languageFromProbe('has node\nhas python3\n')).toEqual({ found: 'an image with node, python3 and no bootstrap naming one' });
+    expect(languageFromProbe('has python3\nhas java\n')).toEqual({ found: 'an image with python3, java and no bootstrap naming one' });
     expect(languageFromProbe('')).toEqual({ found: 'an image with none of node, python3 or java' });
   });
 });
@@ -89,6 +95,18 @@ test('launch.json entries map /var/task to the local root', () => {
     name: 'Attach to S/Fn', type: 'debugpy', request: 'attach', connect: { host: 'localhost', port: 5678 }, pathMappings: [{ localRoot: '/src/fn', remoteRoot: '/var/task' }],
   });
   expect(launchConfiguration({ language: 'java', port: 5005, name: 'S/Fn', localRoot: '/src/fn' })).toMatchObject({ type: 'java', request: 'attach', hostName: 'localhost', port: 5005 });
+});
+
+test('a Java function\'s sources: src/main/java of the build context (Maven, Gradle), else the task root\'s directory', () => {
+  const context = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-java-src-'));
+  try {
+    expect(taskRootSourceIn('FROM base\nCOPY target/classes ${LAMBDA_TASK_ROOT}\nCOPY target/dependency/* ${LAMBDA_TASK_ROOT}/lib/\n')).toBe('target/classes');
+    expect(javaSourceRoot(context, path.join(context, 'target/classes'))).toBe(path.join(context, 'target/classes'));
+    fs.mkdirSync(path.join(context, 'src/main/java'), { recursive: true });
+    expect(javaSourceRoot(context, path.join(context, 'target/classes'))).toBe(path.join(context, 'src/main/java'));
+  } finally {
+    fs.rmSync(context, { recursive: true, force: true });
+  }
 });
 
 test('REPORT says when the timeout was suspended for a debugger', () => {
