@@ -2,12 +2,12 @@
 // AWS_LAMBDA_EXEC_WRAPPER hook, from the image (installed in it) or from --debugger-path (a directory mounted into an
 // image without it). The client speaks the Debug Adapter Protocol to debugpy: a breakpoint on a handler line, a local
 // variable read, held past the function's timeout, continued, and the response arrives.
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
+import { startCli, waitFor } from './support/cli-process';
 import { describeWithDocker, docker } from './support/docker';
 import { freePort } from './support/registry';
 import { ensureStandIns } from './support/standins';
@@ -15,34 +15,7 @@ import { FUNCTIONS, removeAssetImages } from './support/workspace';
 
 jest.setTimeout(20 * 60_000);
 
-const ROOT = path.join(__dirname, '..', '..');
 const SOURCE = path.join(FUNCTIONS, 'debug-python');
-
-interface Cli { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }>; stderr: () => string }
-
-function startCli(args: string[], cwd: string): Cli {
-  const child = spawn(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(ROOT, 'lib', 'cli', 'main.ts'), ...args], {
-    cwd,
-    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json'), TS_NODE_PREFER_TS_EXTS: 'true' },
-  });
-  child.stdin!.end();
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', d => { stdout += d; });
-  child.stderr!.on('data', d => { stderr += d; });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>(resolve => child.on('close', code => resolve({ code, stdout, stderr })));
-  return { child, done, stderr: () => stderr };
-}
-
-async function waitFor<T>(what: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 180_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await what();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${label}`);
-    await new Promise(r => setTimeout(r, 200));
-  }
-}
 
 /** The Debug Adapter Protocol over TCP: `Content-Length` framed JSON requests, responses and events. */
 class DapClient {

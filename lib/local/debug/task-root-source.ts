@@ -38,12 +38,21 @@ function expandTaskRoot(p: string): string {
   return p.replace(/\$\{?LAMBDA_TASK_ROOT\}?/g, TASK_ROOT);
 }
 
+export interface LocalTaskRoot {
+  /** The local directory /var/task maps to. */
+  readonly directory: string;
+  /** The build context it is in. */
+  readonly context: string;
+  /** Whether that context is cdk.out's staged copy (no matching directory of the user's was found). */
+  readonly staged: boolean;
+}
+
 /**
  * The local directory /var/task maps to: `<context>/<COPY source>`, where the context is the user's directory
  * whose Dockerfile matches the staged one (searched up to `depth` levels below `searchRoot`, skipping
  * node_modules, cdk.out and dot directories), else the staged context itself.
  */
-export function localTaskRoot(stagedContext: string, dockerfile: string, searchRoot: string, depth = 5): { directory: string; context: string; staged: boolean } {
+export function localTaskRoot(stagedContext: string, dockerfile: string, searchRoot: string, depth = 5): LocalTaskRoot {
   const text = fs.readFileSync(path.join(stagedContext, dockerfile), 'utf8');
   const source = taskRootSourceIn(text) ?? '.';
   const original = findContextWith(searchRoot, dockerfile, text, depth, path.resolve(stagedContext));

@@ -32,6 +32,8 @@ export function dockerAvailability(env: NodeJS.ProcessEnv = ENV): Availability {
 export interface DockerNeeds {
   /** @default true */
   readonly standIns?: boolean;
+  /** Programs the tests run on this machine (e.g. a real debugger client), each with how to install it. */
+  readonly hostCommands?: { readonly [command: string]: string };
 }
 
 /**
@@ -42,21 +44,29 @@ export interface DockerNeeds {
  */
 export function describeWithDocker(title: string, fn: () => void, needs: DockerNeeds = {}): void {
   const a = dockerAvailability();
+  const absent = Object.keys(needs.hostCommands ?? {}).filter(c => !onPath(c));
   const missing = !a.ok ? `no Docker engine is reachable (${a.reason})`
-    : needs.standIns === false ? undefined
-      : notProvisioned();
+    : absent.length ? `${absent.join(' and ')} ${absent.length > 1 ? 'are' : 'is'} not installed on this machine`
+      : needs.standIns === false ? undefined
+        : notProvisioned();
+  const howToEnable = absent.length && a.ok ? [...new Set(absent.map(c => needs.hostCommands![c]))].join('; ') : HOW_TO_ENABLE;
   if (missing === undefined) {
     describe(title, fn);
   } else if (process.env.CCF_REQUIRE_DOCKER === '1') {
     describe(title, () => test('the real-Docker tests can run (CCF_REQUIRE_DOCKER=1)', () => {
-      throw new Error(`CCF_REQUIRE_DOCKER=1 but ${missing}. To run them: ${HOW_TO_ENABLE}.`);
+      throw new Error(`CCF_REQUIRE_DOCKER=1 but ${missing}. To run them: ${howToEnable}.`);
     }));
   } else {
     // Straight to stderr: jest drops console output of files whose tests are all skipped.
-    process.stderr.write(`\nSKIPPED real-Docker tests "${title}": ${missing}. To run them: ${HOW_TO_ENABLE}; `
+    process.stderr.write(`\nSKIPPED real-Docker tests "${title}": ${missing}. To run them: ${howToEnable}; `
       + 'CCF_REQUIRE_DOCKER=1 makes this a failure instead.\n');
     describe.skip(title, fn);
   }
+}
+
+/** Whether a program of that name is on the PATH (as the shell would find it). */
+function onPath(command: string): boolean {
+  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { encoding: 'utf8' }).status === 0;
 }
 
 function notProvisioned(): string | undefined {

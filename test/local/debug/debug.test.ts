@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { languageFromProbe } from '../../../lib/local/debug/debug-language';
 import { PYTHON_WRAPPER, debugPlan } from '../../../lib/local/debug/debug-plan';
-import { launchConfiguration } from '../../../lib/local/debug/launch-config';
 import { javaSourceRoot } from '../../../lib/local/debug/java-source-root';
+import { launchConfiguration } from '../../../lib/local/debug/launch-config';
 import { localTaskRoot, taskRootSourceIn } from '../../../lib/local/debug/task-root-source';
 import { reportLine } from '../../../lib/local/runtime/report';
 
