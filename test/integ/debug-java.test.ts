@@ -121,7 +121,7 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
       // A function that ran without waiting for the debugger ends the invoke: then attaching stops at once.
       jdb = await Jdb.attach(port, () => cli.child.exitCode === null);
       // suspend=y: the JVM has run nothing yet, so the handler class is not loaded and the breakpoint is deferred.
-      expect(jdb.output).toMatch(/VM Started: .*No frames on the current call stack/s);
+      await jdb.until(/VM Started: .*No frames on the current call stack/s, 30_000);
       const breakLine = fs.readFileSync(path.join(functionDir, HANDLER_SOURCE), 'utf8').split('\n').findIndex(l => l.includes('// BREAK')) + 1;
       let mark = jdb.send(`stop at example.Greeter:${breakLine}`);
       await jdb.until(/Deferring breakpoint example\.Greeter:\d+/, 30_000, mark);
