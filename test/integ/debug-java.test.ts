@@ -62,9 +62,14 @@ class Jdb {
     return mark;
   }
 
-  /** Waits until the output after `from` matches. */
+  /** Waits until the output after `from` matches; fails at once when jdb has ended without it. */
   until(pattern: RegExp, timeoutMs = 180_000, from = 0): Promise<RegExpExecArray> {
-    return waitFor(() => pattern.exec(this.output.slice(from)) ?? undefined, `jdb to print ${pattern}; it printed:\n${this.output}`, timeoutMs);
+    return waitFor(() => {
+      const match = pattern.exec(this.output.slice(from));
+      if (match) return match;
+      if (this.ended) throw new Error(`jdb ended without printing ${pattern}; it printed:\n${this.output}`);
+      return undefined;
+    }, `jdb to print ${pattern}`, timeoutMs);
   }
 
   kill(): void {
