@@ -4,14 +4,17 @@
 // SIGINT and SIGTERM remove every container before exiting.
 import * as fs from 'fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { AppAssembly, AppFunction } from '../../assembly';
 import { loadApp, prepareFunctions } from '../../local/functions/load';
 import { appRoutes } from '../../local/http/app-routes';
 import { readJwks } from '../../local/http/authorizers/jwt-authorizer';
 import { functionKey } from '../../local/http/front-door';
 import { FrontDoors } from '../../local/http/front-doors';
 import { formatRouteTable } from '../../local/http/route-table';
+import { TemplateRoutes } from '../../local/http/routes';
 import { DebugFlags, addDebugFlags, applyDebugFlags } from '../debug-flags';
 import { assertPortFree } from '../port-free';
+import { WatchFlags, addWatchFlag, startWatching } from '../watch-flag';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -39,12 +42,12 @@ interface ApiOptions {
   warm?: boolean;
 }
 
-type ApiFlags = ApiOptions & DebugFlags;
+type ApiFlags = ApiOptions & DebugFlags & WatchFlags;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function configureApiCommand(command: Command): Command {
-  return addDebugFlags(command, { several: true })
+  return addWatchFlag(addDebugFlags(command, { several: true }))
     .description('serve the app\'s API Gateway REST and HTTP APIs and Function URLs on localhost, backed by its container-image functions')
     .option('-p, --port <port>', 'port of the first API; the next ones take the following ports (0: any free ports)', port, 3000)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -59,29 +62,19 @@ export function configureApiCommand(command: Command): Command {
     .option('--warm', 'start one container per function before serving (no cold start on the first request)')
     .action(async (opts: ApiFlags) => {
       let doors: FrontDoors | undefined;
+      let watcher: { close(): Promise<void> } | undefined;
       const note = (line: string) => process.stderr.write(`${line}\n`);
       try {
         await assertPortFree(opts.port, opts.host);
         const jwks = opts.jwks ? readJwks(opts.jwks) : undefined;
         const app = await loadApp(opts.app);
-        // Construct paths as the one reader knows them (from the logicalId metadata: right without path metadata too).
-        const stacks = app.stacks.filter(s => !s.parent).map(s => ({
-          stackName: s.stackName,
-          template: s.template,
-          paths: new Map(Object.keys(s.template.Resources ?? {}).map(id => [id, s.pathOf(id)] as [string, string])),
-        }));
-        const { routes, mocks, refused } = appRoutes(stacks, {
-          stage: opts.stage,
-          imageFunctions: new Set(app.functions.map(functionKey)),
-          functionPaths: new Map(app.functions.map(f => [functionKey(f), f.path])),
-          haveJwks: jwks !== undefined,
-        });
+        const first = routesOf(app, opts, jwks !== undefined);
+        const { routes, mocks, refused } = first;
         if (routes.length === 0) {
           if (refused.length) note(formatRouteTable([], refused));
           throw new Error('the app has no API Gateway route or Function URL that can be served locally.');
         }
-        const needed = new Set(routes.flatMap(r => [r.function, ...(r.auth.type === 'LAMBDA' && r.auth.authorizer.function ? [r.auth.authorizer.function] : [])]).map(functionKey));
-        const functions = await prepareFunctions(app, app.functions.filter(f => needed.has(functionKey(f))), {
+        const functions = await prepareFunctions(app, first.functions, {
           envVarsFile: opts.envVars,
           build: opts.build,
           region: opts.region,
@@ -91,7 +84,7 @@ export function configureApiCommand(command: Command): Command {
         doors = new FrontDoors({ routes, mocks, functions, maxConcurrency: opts.maxConcurrency, jwks, log: t => process.stderr.write(t) });
         const shutdown = (signal: NodeJS.Signals) => {
           process.stderr.write(`\n${signal}: removing containers…\n`);
-          void doors!.close().finally(() => process.exit(0));
+          void Promise.all([watcher?.close(), doors!.close()]).finally(() => process.exit(0));
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
@@ -100,14 +93,46 @@ export function configureApiCommand(command: Command): Command {
         }
         if (opts.warm) await doors.prewarm();
         await doors.listen(opts.port, opts.host);
+        const target = doors;
+        let latest = first;
+        watcher = await startWatching(app, {
+          gate: target.gate,
+          wanted: next => {
+            latest = routesOf(next, opts, jwks !== undefined);
+            if (latest.routes.length === 0) throw new Error('the app has no API Gateway route or Function URL that can be served locally now; the last good routes keep serving.');
+            return latest.functions;
+          },
+          served: () => target.functions,
+          apply: (_next, fns) => target.update({ routes: latest.routes, mocks: latest.mocks, functions: fns }),
+          prewarm: fn => target.pools.poolOf(fn).prewarm(),
+        }, opts);
         const rows = doors.rows();
         if (opts.routes) fs.writeFileSync(opts.routes, JSON.stringify(rows.map(({ stage: _s, ...r }) => r), undefined, 2) + '\n');
         process.stderr.write(`${formatRouteTable(rows, refused)}\n`);
         process.stderr.write('Ctrl+C stops and removes every container.\n');
       } catch (e) {
         process.stderr.write(`cdk-container-function api: ${(e as Error).message}\n`);
+        await watcher?.close();
         await doors?.close();
         process.exitCode = 2;
       }
     });
+}
+
+/** The app's servable routes, and the functions they run (routes' functions and Lambda authorizers). */
+function routesOf(app: AppAssembly, opts: { stage?: string }, haveJwks: boolean): TemplateRoutes & { functions: AppFunction[] } {
+  // Construct paths as the one reader knows them (from the logicalId metadata: right without path metadata too).
+  const stacks = app.stacks.filter(s => !s.parent).map(s => ({
+    stackName: s.stackName,
+    template: s.template,
+    paths: new Map(Object.keys(s.template.Resources ?? {}).map(id => [id, s.pathOf(id)] as [string, string])),
+  }));
+  const found = appRoutes(stacks, {
+    stage: opts.stage,
+    imageFunctions: new Set(app.functions.map(functionKey)),
+    functionPaths: new Map(app.functions.map(f => [functionKey(f), f.path])),
+    haveJwks,
+  });
+  const needed = new Set(found.routes.flatMap(r => [r.function, ...(r.auth.type === 'LAMBDA' && r.auth.authorizer.function ? [r.auth.authorizer.function] : [])]).map(functionKey));
+  return { ...found, functions: app.functions.filter(f => needed.has(functionKey(f))) };
 }

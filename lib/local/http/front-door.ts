@@ -24,6 +24,7 @@ import { MAX_SYNC_REQUEST_BYTES } from '../../lambda-facts';
 import { LocalFunction } from '../functions/local-function';
 import { StreamedResponse } from '../runtime/runtime-api';
 import { InvocationResult } from '../runtime/sandbox';
+import { RebuildGate } from '../watch/rebuild-gate';
 
 type Headers = [string, string][];
 
@@ -37,6 +38,8 @@ export interface FrontDoorOptions {
   /** `--jwks`: keys for JWT authorizers (routes with JWT auth are not given to a server without them). */
   readonly jwks?: KeySet;
   readonly log: (text: string) => void;
+  /** --watch: requests wait here while a rebuild runs. */
+  readonly gate?: RebuildGate;
 }
 
 export const functionKey = (f: FunctionRef) => `${f.stackName}/${f.logicalId}`;
@@ -60,7 +63,7 @@ export class FrontDoor {
   private readonly apiId: string;
   private bindHost = '127.0.0.1';
 
-  constructor(private readonly o: FrontDoorOptions) {
+  constructor(private o: FrontDoorOptions) {
     this.apiId = localApiId(o.api);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(e => {
@@ -84,6 +87,11 @@ export class FrontDoor {
 
   get api(): ApiInfo {
     return this.o.api;
+  }
+
+  /** Serves the API as the app now describes it (--watch, after a synth). */
+  update(changes: Pick<FrontDoorOptions, 'api' | 'routes' | 'mocks'>): void {
+    this.o = { ...this.o, ...changes };
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -143,6 +151,12 @@ export class FrontDoor {
       return;
     }
 
+    // --watch: a request waits for a rebuild under way; past the bound it is not answered by old code either.
+    if (this.o.gate && !await this.o.gate.pass()) {
+      this.o.log(`${api.path} ${request.method} ${request.rawPath}: still rebuilding (--watch); answered 503\n`);
+      this.sendError(res, origin, { status: 503, body: '{"message":"Service Unavailable"}', contentType: 'application/json', type: 'INTEGRATION_FAILURE' }, requestId);
+      return;
+    }
     const path = pathWithinStage(api, request.rawPath);
     let route: HttpRoute | undefined;
     let pathParameters: { [name: string]: string } | undefined;
@@ -188,11 +202,13 @@ export class FrontDoor {
       return;
     }
 
+    // The function as it is now: a rebuild may have replaced it while the authorizer ran.
+    const current = this.fn(route.function);
     if (api.invokeMode === 'RESPONSE_STREAM') {
-      await this.runStreaming(fn, payload, request, res, origin);
+      await this.runStreaming(current, payload, request, res, origin);
       return;
     }
-    const result = await this.runWithTimeout(route, fn, payload, requestId);
+    const result = await this.runWithTimeout(route, current, payload, requestId);
     if (result === 'timeout') {
       this.sendError(res, origin, gatewayError(api.kind, 'INTEGRATION_TIMEOUT'), requestId);
       return;

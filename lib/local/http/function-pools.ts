@@ -31,6 +31,16 @@ export class FunctionPools {
     return result;
   }
 
+  /**
+   * Retires the pools of functions not in `served` (--watch replaced or removed them): they take no new request and go
+   * once the requests already on them are answered.
+   */
+  async retireAllBut(served: readonly LocalFunction[]): Promise<void> {
+    const retired = [...this.pools.entries()].filter(([fn]) => !served.includes(fn));
+    for (const [fn] of retired) this.pools.delete(fn);
+    await Promise.all(retired.map(([, pool]) => pool.retire()));
+  }
+
   /** Removes every environment of every function. */
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map(p => p.close()));

@@ -8,6 +8,7 @@ import { FrontDoor, hostAllowed, localApiId } from '../../../lib/local/http/fron
 import { FunctionPools } from '../../../lib/local/http/function-pools';
 import { ApiInfo, HttpRoute, MockRoute } from '../../../lib/local/http/routes';
 import { InvocationResult, InvokeOptions } from '../../../lib/local/runtime/sandbox';
+import { RebuildGate } from '../../../lib/local/watch/rebuild-gate';
 
 type Handler = (event: any, opts: InvokeOptions) => Promise<{ payload: unknown; error?: boolean; raw?: Buffer }>;
 
@@ -208,4 +209,35 @@ test('API ids: 10 characters for APIs, 32 for Function URLs, stable', () => {
   expect(localApiId(api({}))).toMatch(/^[a-z0-9]{10}$/);
   expect(localApiId(api({ kind: 'url' }))).toMatch(/^[a-z0-9]{32}$/);
   expect(localApiId(api({}))).toBe(localApiId(api({})));
+});
+
+describe('front door under --watch: requests wait for a rebuild, then meet the app as it is now', () => {
+  const http = api({});
+  test('held: the request waits; routes and functions swapped meanwhile answer it; past the bound: 503, no old code', async () => {
+    const pools = new FakePools({
+      Old: async () => ({ payload: { statusCode: 200, body: 'old' } }),
+      New: async () => ({ payload: { statusCode: 200, body: 'new' } }),
+    });
+    const functions = new Map([['S/Fn', fakeFunction('Old')]]);
+    const gate = new RebuildGate(200);
+    const d = new FrontDoor({ api: http, routes: [route(http, 'GET /a', 'Fn')], mocks: [], functions, pools: pools as unknown as FunctionPools, log: () => undefined, gate });
+    const url = `http://127.0.0.1:${await d.listen(0, '127.0.0.1')}`;
+    try {
+      expect(await (await fetch(`${url}/a`)).text()).toBe('old');
+      let release = gate.hold();
+      const waiting = fetch(`${url}/b`);
+      await new Promise(r => setTimeout(r, 50));
+      functions.set('S/Fn', fakeFunction('New'));
+      d.update({ api: http, routes: [route(http, 'GET /a', 'Fn'), route(http, 'GET /b', 'Fn')], mocks: [] });
+      release();
+      expect(await (await waiting).text()).toBe('new');
+      release = gate.hold();
+      const late = await fetch(`${url}/a`);
+      release();
+      expect([late.status, await late.text()]).toEqual([503, '{"message":"Service Unavailable"}']);
+      expect(pools.events).toHaveLength(2);
+    } finally {
+      await d.close();
+    }
+  });
 });

@@ -1,0 +1,133 @@
+// `api --watch` against the real engine, through the CLI: an HTTP API of a CDK app (app command in cdk.json) whose
+// routes run Dockerfile functions on the Node.js stand-in with the real aws-lambda-ric, called with Node's fetch. A
+// handler edit is served by the next request (callers running throughout see no old answer after the rebuild's line);
+// an app edit adds a route and its function, and removes them again.
+import * as fs from 'fs';
+import * as path from 'path';
+import { CliProcess, startCli, waitFor } from './support/cli-process';
+import { describeWithDocker, docker } from './support/docker';
+import { loggingDockerClient } from './support/docker-log';
+import { freePort } from './support/registry';
+import { ensureStandIns } from './support/standins';
+import { OWNER_LABEL } from '../../lib/local/runtime/owner';
+import { tempDir } from '../support/temp-dir';
+
+jest.setTimeout(15 * 60_000);
+
+const ROOT = path.join(__dirname, '..', '..');
+
+const handler = (body: string) => `'use strict';\nexports.handler = async () => ({ statusCode: 200, body: '${body}' });\n`;
+const DOCKERFILE = 'ARG BASE\nFROM ${BASE}\nCOPY index.js ${LAMBDA_TASK_ROOT}/\nCMD ["index.handler"]\n';
+const app = (routes: string[]) => `const path = require('path');
+const { App, Stack, aws_lambda: lambda, aws_apigatewayv2: apigw, aws_apigatewayv2_integrations: integrations } = require('aws-cdk-lib');
+const app = new App();
+const stack = new Stack(app, 'Watch');
+const api = new apigw.HttpApi(stack, 'Http');
+for (const name of ${JSON.stringify(routes)}) {
+  const fn = new lambda.DockerImageFunction(stack, name, {
+    code: lambda.DockerImageCode.fromImageAsset(path.join(__dirname, 'functions', name.toLowerCase()), { buildArgs: { BASE: process.env.CCF_WATCH_TEST_BASE } }),
+  });
+  const integration = new integrations.HttpLambdaIntegration(name + 'Integration', fn);
+  api.addRoutes({ path: '/' + name.toLowerCase(), methods: [apigw.HttpMethod.GET], integration });
+}
+app.synth();
+`;
+
+describeWithDocker('api --watch', () => {
+  let project: string;
+  let cli: CliProcess | undefined;
+  let port: number;
+  let log: ReturnType<typeof loggingDockerClient>;
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+    fs.writeFileSync(path.join(project, file), text);
+  };
+
+  beforeAll(async () => {
+    const { nodeTag } = await ensureStandIns();
+    project = tempDir('ccf-api-watch-');
+    log = loggingDockerClient(tempDir('ccf-api-watch-docker-'));
+    for (const [name, body] of [['hello', 'hello-one'], ['bye', 'bye-one']]) {
+      write(`functions/${name}/Dockerfile`, DOCKERFILE);
+      write(`functions/${name}/index.js`, handler(body));
+    }
+    write('app.js', app(['Hello']));
+    write('cdk.json', JSON.stringify({ app: 'node app.js' }));
+    port = await freePort();
+    cli = startCli(['api', '--watch', '--port', String(port)], project, {
+      NODE_PATH: path.join(ROOT, 'node_modules'), CCF_WATCH_TEST_BASE: nodeTag, CDK_DOCKER: log.client, DOCKER_BUILDKIT: '1',
+    });
+    const c = cli;
+    const ok = await waitFor(() => (c.stderr().includes('Ctrl+C stops') ? true : c.child.exitCode !== null ? false : undefined), 'api to listen', 600_000);
+    if (!ok) throw new Error(`api exited:\n${c.stderr()}`);
+  });
+
+  afterAll(async () => {
+    const pid = cli?.child.pid;
+    await cli?.stop();
+    for (const call of log?.calls() ?? []) {
+      const tag = /^build .*--tag (\S+)/.exec(call)?.[1];
+      if (tag) await docker(['image', 'rm', '-f', tag], { allowFailure: true });
+    }
+    if (pid) expect((await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${pid}`, '--format', '{{.Names}}'])).stdout.trim()).toBe('');
+  });
+
+  const get = async (p: string) => {
+    const r = await fetch(`http://127.0.0.1:${port}${p}`);
+    return { status: r.status, body: await r.text() };
+  };
+  const watchLines = () => cli!.stderr().split('\n').filter(l => /^watch: (\S+ (rebuilt|added|removed)|route |.*FAILED)/.test(l));
+  const nextWatchLines = (before: number, count: number, label: string) =>
+    waitFor(() => (watchLines().length >= before + count ? watchLines().slice(before) : undefined), label, 300_000);
+
+  test('a handler edit: the route serves the new code, and after the rebuild\'s line no answer comes from the old', async () => {
+    expect(await get('/hello')).toEqual({ status: 200, body: 'hello-one' });
+    const lines = watchLines().length;
+    const answers: { received: number; body: string; status: number }[] = [];
+    let stop = false;
+    const caller = async () => {
+      while (!stop) {
+        const r = await get('/hello');
+        answers.push({ received: Date.now(), ...r });
+      }
+    };
+    const callers = [caller(), caller()];
+    await new Promise(r => setTimeout(r, 300));
+    write('functions/hello/index.js', handler('hello-two'));
+    const [line] = await nextWatchLines(lines, 1, 'the rebuild line');
+    expect(line).toMatch(/^watch: Watch\/Hello rebuilt in [\d.]+ s \(functions\/hello\/index\.js changed; synth [\d.]+ s\)$/);
+    const end = cli!.lineTimes().find(l => l.line === line)!.at;
+    await new Promise(r => setTimeout(r, 1000));
+    stop = true;
+    await Promise.all(callers);
+    expect(answers.every(a => a.status === 200)).toBe(true);
+    expect(answers.map(a => a.body)).toContain('hello-one');
+    const after = answers.filter(a => a.received >= end);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.filter(a => a.body !== 'hello-two')).toEqual([]);
+  });
+
+  test('an app edit adds a route and its function; another removes them', async () => {
+    let lines = watchLines().length;
+    expect((await get('/bye')).status).toBe(404);
+    write('app.js', app(['Hello', 'Bye']));
+    const added = await nextWatchLines(lines, 2, 'the added route');
+    expect(added).toEqual([
+      expect.stringMatching(/^watch: Watch\/Bye added in [\d.]+ s \(app\.js changed; synth [\d.]+ s\)$/),
+      `watch: route added: GET http://127.0.0.1:${port}/bye → Watch/Bye`,
+    ]);
+    expect(await get('/bye')).toEqual({ status: 200, body: 'bye-one' });
+    expect(await get('/hello')).toEqual({ status: 200, body: 'hello-two' });
+    lines = watchLines().length;
+    write('app.js', app(['Hello']));
+    expect(await nextWatchLines(lines, 2, 'the removed route')).toEqual([
+      'watch: Watch/Bye removed (app.js changed)',
+      `watch: route gone: GET http://127.0.0.1:${port}/bye`,
+    ]);
+    expect(await get('/bye')).toEqual({ status: 404, body: '{"message":"Not Found"}' });
+  });
+
+  test('Ctrl+C removes every container and exits 0', async () => {
+    expect(await cli!.stop()).toEqual({ code: 0, signal: null });
+  });
+});
