@@ -30,10 +30,16 @@ export async function execIn(name: string, command: string[]): Promise<string | 
   return r.code === 0 ? r.stdout : undefined;
 }
 
-/** A running container's id and its IP addresses on its networks; undefined when it does not run (yet). */
-export async function containerAddresses(name: string): Promise<{ id: string; addresses: string[] } | undefined> {
-  const r = await runDocker(['container', 'inspect', '--format', '{{.Id}}{{range .NetworkSettings.Networks}} {{.IPAddress}}{{end}}', name], { allowFailure: true });
+/**
+ * A container's id, its IP addresses on its networks (none until it runs) and when it started (epoch ms; undefined until
+ * it has); undefined when there is no such container.
+ */
+export async function containerAddresses(name: string): Promise<{ id: string; addresses: string[]; startedAt?: number } | undefined> {
+  const r = await runDocker(['container', 'inspect', '--format', '{{.Id}} {{.State.StartedAt}}{{range .NetworkSettings.Networks}} {{.IPAddress}}{{end}}', name],
+    { allowFailure: true });
   if (r.code !== 0) return undefined;
-  const [id, ...addresses] = r.stdout.trim().split(/\s+/);
-  return { id, addresses: addresses.filter(Boolean) };
+  const [id, started, ...addresses] = r.stdout.trim().split(/\s+/);
+  // A created container that never started reports Go's zero time (0001-01-01T00:00:00Z).
+  const startedAt = Date.parse(started ?? '');
+  return { id, addresses: addresses.filter(Boolean), startedAt: Number.isFinite(startedAt) && startedAt > 0 ? startedAt : undefined };
 }

@@ -3,7 +3,7 @@
 // asked once per process and client. The real-Docker suites prove the same calls against the real engine.
 import * as fs from 'fs';
 import * as path from 'path';
-import { DockerCommandError, dockerCommand, engineAvailability, inspectImage, inspectImageSync, probeEngine, runDocker, runDockerSync } from '../../lib/docker';
+import { DockerCommandError, containerAddresses, dockerCommand, engineAvailability, inspectImage, inspectImageSync, probeEngine, runDocker, runDockerSync } from '../../lib/docker';
 import { tempDir } from '../support/temp-dir';
 
 /** Answers `image inspect` for `app:1`, `info` from info.json, exits with $EXIT otherwise; logs every call. */
@@ -93,5 +93,27 @@ describe('the one Docker client', () => {
     expect(engineAvailability()).toEqual(answer);
     expect(engineAvailability()).toEqual(answer);
     expect(calls().filter(c => c.startsWith('info'))).toHaveLength(2); // the direct probe, then one for both asks
+  });
+});
+
+describe('containerAddresses: what the engine says of a container', () => {
+  const saved = process.env.CDK_DOCKER;
+  afterEach(() => { if (saved === undefined) delete process.env.CDK_DOCKER; else process.env.CDK_DOCKER = saved; });
+
+  test('a running one: id, addresses and start time (RFC 3339 with nanoseconds); a created one: no address, no start (Go\'s zero time); none: undefined', async () => {
+    const dir = tempDir('ccf-docker-inspect-');
+    const client = path.join(dir, 'docker');
+    // Answers the format the library asks for, as the engine renders it.
+    fs.writeFileSync(client, `#!/bin/sh
+case "$5" in
+  running) echo "abc123 2026-12-03T07:28:29.734454819Z 172.17.0.5 10.0.0.7";;
+  created) echo "def456 0001-01-01T00:00:00Z";;
+  *) echo "Error: No such container: $5" >&2; exit 1;;
+esac
+`, { mode: 0o755 });
+    process.env.CDK_DOCKER = client;
+    expect(await containerAddresses('running')).toEqual({ id: 'abc123', addresses: ['172.17.0.5', '10.0.0.7'], startedAt: Date.parse('2026-12-03T07:28:29.734Z') });
+    expect(await containerAddresses('created')).toEqual({ id: 'def456', addresses: [], startedAt: undefined });
+    expect(await containerAddresses('gone')).toBeUndefined();
   });
 });

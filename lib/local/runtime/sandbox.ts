@@ -81,6 +81,9 @@ type Ending =
 
 let counter = 0;
 
+/** How long the engine may take to start a container after `docker run` before its Init phase is given up on (local). */
+const CONTAINER_START_GRACE_MS = 60_000;
+
 export class Sandbox {
   /** Starts the container; the runtime initialises in the background (the first invoke waits for it). */
   static async start(o: SandboxOptions): Promise<Sandbox> {
@@ -144,8 +147,12 @@ export class Sandbox {
   private hasExited = false;
   /** The `docker run` client's exit status: the container's (undefined when the client itself was killed). */
   private exitCode: number | undefined;
-  private initDurationMs: number | undefined;
+  /** Init Duration: from the container's start (creating it is not part of Lambda's Init phase) to the first poll. */
+  private initDuration: Promise<number> | undefined;
   private initDoneAt: number | undefined;
+  private initLimitReached: Promise<void> | undefined;
+  /** When `docker run` was called (epoch ms, as the engine's start times are). */
+  private readonly spawnedAt = Date.now();
   private capture: Buffer[] | undefined;
   private readonly recentOutput: Buffer[] = [];
   private destroyed: Promise<void> | undefined;
@@ -182,7 +189,8 @@ export class Sandbox {
     });
     void runtime.initDone.then(() => {
       this.initDoneAt = performance.now();
-      this.initDurationMs = this.initDoneAt - this.startedAt;
+      const doneAt = Date.now();
+      this.initDuration = this.containerStartedAt().then(started => doneAt - (started ?? this.spawnedAt));
     });
   }
 
@@ -196,7 +204,7 @@ export class Sandbox {
       this.runtime.initDone.then(() => 'ok' as const),
       this.runtime.initError.then(() => 'init-error' as const),
       this.exited.then(() => 'exit' as const),
-      this.limit(INIT_TIMEOUT_MS).then(() => 'timeout' as const),
+      this.initLimit().then(() => 'timeout' as const),
     ]);
     if (r !== 'ok') throw new Error(`${this.o.fn.path}: the runtime did not initialise (${r}). Invoke it to see the error.`);
   }
@@ -216,7 +224,7 @@ export class Sandbox {
         this.runtime.initDone.then(() => undefined),
         this.runtime.initError.then(e => ({ kind: 'init-error', ...e }) as Ending),
         this.exited.then(() => ({ kind: 'exit' }) as Ending),
-        this.limit(INIT_TIMEOUT_MS).then(() => ({ kind: 'init-timeout' }) as Ending),
+        this.initLimit().then(() => ({ kind: 'init-timeout' }) as Ending),
       ]);
     }
     const runStart = Math.max(invokeAt, this.initDoneAt ?? invokeAt);
@@ -249,7 +257,7 @@ export class Sandbox {
     const base = {
       requestId,
       durationMs,
-      initDurationMs: cold ? this.initDurationMs ?? endAt - this.startedAt : undefined,
+      initDurationMs: cold ? await this.initDuration ?? endAt - this.startedAt : undefined,
       memoryMb: fn.memoryMb,
       maxMemoryBytes: peak,
       ...(this.o.debug ? { timeoutSuspended: true } : {}),
@@ -322,9 +330,34 @@ export class Sandbox {
     this.marks.delete(mark);
   }
 
-  /** Lambda's time limits; none while a debugger may hold the runtime (it waits for one from the start). */
-  private limit(ms: number): Promise<void> {
-    return this.o.debug ? new Promise<void>(() => {}) : delay(ms);
+  /**
+   * Resolves when Lambda's Init phase limit has passed. The phase starts when the container starts, not at `docker run`:
+   * creating the container is the environment's set-up, which can take seconds on a loaded machine. The engine's start
+   * time is asked for only once the limit counted from `docker run` has passed (the common case asks nothing). None
+   * while a debugger may hold the runtime (it waits for one from the start).
+   */
+  private initLimit(): Promise<void> {
+    if (this.o.debug) return new Promise<void>(() => {});
+    this.initLimitReached ??= (async () => {
+      let deadline = this.spawnedAt + INIT_TIMEOUT_MS;
+      for (;;) {
+        await delay(Math.max(0, deadline - Date.now()));
+        if (this.initDoneAt !== undefined || !this.alive) return;
+        const started = await this.containerStartedAt();
+        if (started !== undefined) deadline = started + INIT_TIMEOUT_MS;
+        // Not started yet: ask again shortly, up to a bound, past which the engine is not going to start it.
+        else if (Date.now() - this.spawnedAt < CONTAINER_START_GRACE_MS) deadline = Date.now() + 250;
+        else return;
+        if (Date.now() >= deadline) return;
+      }
+    })();
+    return this.initLimitReached;
+  }
+
+  /** When the engine started the container (epoch ms, within [docker run, now] against clock skew); undefined until then. */
+  private async containerStartedAt(): Promise<number | undefined> {
+    const started = await this.container.startedAt();
+    return started === undefined ? undefined : Math.min(Math.max(started, this.spawnedAt), Date.now());
   }
 
   private async exitInfo(): Promise<number | undefined> {
@@ -368,7 +401,7 @@ function isLoopback(address: string): boolean {
  * (the container then runs, or it is not ours calling); kept once known, asked again while unknown.
  */
 class ContainerAddress {
-  private known: Promise<{ id: string; addresses: string[] } | undefined> | undefined;
+  private known: Promise<{ id: string; addresses: string[]; startedAt?: number } | undefined> | undefined;
   constructor(private readonly name: string) {}
 
   private lookup() {
@@ -385,5 +418,9 @@ class ContainerAddress {
 
   async id(): Promise<string | undefined> {
     return (await this.lookup())?.id;
+  }
+
+  async startedAt(): Promise<number | undefined> {
+    return (await this.lookup())?.startedAt;
   }
 }

@@ -16,6 +16,8 @@ class FakeContainer extends EventEmitter {
   readonly stdout = new PassThrough();
   readonly stderr = new PassThrough();
   running = true;
+  /** When `docker run` was called (epoch ms). */
+  readonly spawnedAt = Date.now();
   constructor(readonly args: string[], readonly env: { [k: string]: string }) { super(); }
   /** The container ends: the attached client exits with its status. */
   exit(code: number | null): void {
@@ -32,6 +34,8 @@ const docker = {
   containers: [] as FakeContainer[],
   removed: [] as string[],
   script: (() => undefined) as Script,
+  /** How long the engine takes to create and start a container after `docker run` (the engine reports its start time). */
+  startDelayMs: 0,
 };
 
 jest.mock('../../../lib/docker', () => ({
@@ -46,7 +50,13 @@ jest.mock('../../../lib/docker', () => ({
     docker.removed.push(...names);
     for (const c of docker.containers) if (names.includes(c.args[c.args.indexOf('--name') + 1])) c.exit(137);
   },
-  containerAddresses: async () => ({ id: 'f'.repeat(64), addresses: ['127.0.0.1'] }),
+  // As `docker container inspect`: a container that has not started yet has no addresses and no start time.
+  containerAddresses: async (name: string) => {
+    const c = docker.containers.find(x => x.args[x.args.indexOf('--name') + 1] === name);
+    const startedAt = c ? c.spawnedAt + docker.startDelayMs : undefined;
+    if (startedAt === undefined || Date.now() < startedAt) return { id: 'f'.repeat(64), addresses: [] };
+    return { id: 'f'.repeat(64), addresses: ['127.0.0.1'], startedAt };
+  },
   execIn: async () => undefined,
 }));
 
@@ -106,7 +116,7 @@ const options = (s: Partial<AppFunction> = {}, o: Partial<SandboxOptions> = {}):
 
 describe('Sandbox with a fake Docker client', () => {
   const started: Sandbox[] = [];
-  beforeEach(() => { docker.containers = []; docker.removed = []; });
+  beforeEach(() => { docker.containers = []; docker.removed = []; docker.startDelayMs = 0; });
   afterEach(async () => { await Promise.all(started.splice(0).map(s => s.destroy())); });
 
   async function start(script: Script, s: Partial<AppFunction> = {}, o: Partial<SandboxOptions> = {}): Promise<Sandbox> {
@@ -242,5 +252,33 @@ describe('Sandbox with a fake Docker client', () => {
       listen.mockRestore();
       close.mockRestore();
     }
+  });
+  // Lambda's Init phase (10 s) covers the runtime's start-up, not the creation of the environment: a container the engine
+  // was slow to start (a loaded machine, four cold starts at once) must not eat into it.
+  describe('the init limit counts from the container\'s start', () => {
+    const delayMs = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+    test('a runtime ready 7 s after its container started, 11 s after docker run, is not timed out; Init Duration is the 7 s', async () => {
+      docker.startDelayMs = 4000;
+      const s = await start(async (api, c) => {
+        await delayMs(c.spawnedAt + 11_000 - Date.now());
+        await runtime(async () => ({ path: 'response', body: '"ready"' }))(api, c);
+      });
+      const r = await s.invoke(Buffer.from('{}'));
+      expect(r.functionError).toBeUndefined();
+      expect(r.payload.toString()).toBe('"ready"');
+      expect(r.initDurationMs).toBeGreaterThanOrEqual(6900);
+      expect(r.initDurationMs).toBeLessThan(10_000);
+    }, 30_000);
+
+    test('a runtime that never becomes ready times out 10 s after its container started (not before), as Sandbox.Timedout', async () => {
+      docker.startDelayMs = 2000;
+      const s = await start(async () => undefined);
+      const r = await s.invoke(Buffer.from('{}'));
+      const elapsed = Date.now() - docker.containers[0].spawnedAt;
+      expect(r.functionError?.errorType).toBe('Sandbox.Timedout');
+      expect(r.functionError?.errorMessage).toMatch(/Init phase timed out after 10\.00 seconds/);
+      expect(elapsed).toBeGreaterThanOrEqual(11_900);
+    }, 30_000);
   });
 });
