@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { configureInvokeCommand, readEvent } from '../../../lib/cli/commands/invoke';
 import { configureServeCommand, exposureWarning } from '../../../lib/cli/commands/serve';
 import * as load from '../../../lib/local/functions/load';
+import * as once from '../../../lib/local/runtime/invoke-once';
 
 describe('invoke', () => {
   let dir: string;
@@ -53,6 +54,26 @@ describe('invoke', () => {
     expect(process.exitCode).toBe(2);
     expect(stderr).toContain('cdk-container-function invoke: --env-vars e.json: "Fn"."A=B"');
     expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+
+  // The documented exit codes: 0 success, 1 function error (its payload still printed on stdout), 2 tool error.
+  test.each([
+    ['an answer', 0, undefined],
+    ['a function error', 1, { errorType: 'TypeError', errorMessage: 'boom' }],
+  ] as const)('%s: the payload on stdout, exit %s', async (_name, exitCode, functionError) => {
+    let stdout = '';
+    jest.spyOn(process.stdout, 'write').mockImplementation(((t: Buffer | string) => { stdout += t.toString(); return true; }) as typeof process.stdout.write);
+    jest.spyOn(load, 'loadFunctions').mockResolvedValue([{ spec: { path: 'S/Fn' } } as any]);
+    const payload = Buffer.from(functionError ? JSON.stringify(functionError) : '{"ok":true}');
+    const invokeOnce = jest.spyOn(once, 'invokeOnce').mockImplementation(async (_fn, event, o) => {
+      const result = { requestId: 'r', durationMs: 1, memoryMb: 128, payload, logs: '', reusable: true, ...(functionError ? { functionError } : {}) };
+      o.onResult?.(result as any);
+      return result as any;
+    });
+    await run(['S/Fn']);
+    expect(invokeOnce.mock.calls[0][1].toString()).toBe('{}');
+    expect(stdout).toBe(`${payload.toString()}\n`);
+    expect(process.exitCode).toBe(exitCode);
   });
 
   test('readEvent: {} by default, the file\'s bytes otherwise', () => {
