@@ -100,6 +100,8 @@ project.addTask('bench:measure', { exec: 'ts-node --prefer-ts-exts --project tes
 project.addTask('bench:invoke', { exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json bench/invoke.ts', receiveArgs: true });
 // Needs a Docker engine: the HTTP front door's overhead over serve, p50/p99, sequential and 8-way; streamed first byte (issue 16).
 project.addTask('bench:api', { exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json bench/api.ts', receiveArgs: true });
+// Needs a Docker engine: serve --watch, a code-only edit to the first response carrying it, beside a cold rebuild + invoke (issue 17).
+project.addTask('bench:watch', { exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json bench/watch.ts', receiveArgs: true });
 // The package's one CLI, run from the sources inside this repository: npm run cli -- dockerfile <dir> --base ... --handler ...
 project.addTask('cli', {
   exec: 'ts-node --prefer-ts-exts --project test/tsconfig.json lib/cli/main.ts',

@@ -3,7 +3,7 @@
  * build, run, inspect, history, save-and-scan, and a tiny Lambda Runtime API server on the host.
  * Uses Debian's client (/usr/bin/docker, BuildKit built in) unless CCF_DOCKER names another.
  */
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
