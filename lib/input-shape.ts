@@ -34,6 +34,21 @@ export function stringListProblem(name: string, value: unknown, what = 'strings'
   return [`${name} must be a list of ${what}, got ${describeValue(value)}`, fix];
 }
 
+/** An object of names to strings (build args, environment), or absent. */
+export function stringMapProblem(name: string, value: unknown): ShapeProblem | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const pair = typeof value === 'string' ? /^([^=\s]+)=(.*)$/.exec(value) : null;
+    return [`${name} must be an object of names to strings, got ${describeValue(value)}`, pair ? `Pass { ${pair[1]}: '${pair[2]}' }.` : "Pass { NAME: 'value' }."];
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== 'string') {
+      return [`${name}.${key} must be a string, got ${describeValue(v)}`, `Pass { ${key}: '${typeof v === 'number' || typeof v === 'boolean' ? String(v) : 'value'}' }.`];
+    }
+  }
+  return undefined;
+}
+
 /** A string, or absent. */
 export function stringProblem(name: string, value: unknown, fix: string): ShapeProblem | undefined {
   if (value === undefined || typeof value === 'string') return undefined;

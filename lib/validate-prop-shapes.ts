@@ -1,3 +1,4 @@
+import { aws_logs as logs } from 'aws-cdk-lib';
 import { invalidInput } from './errors';
 import { ShapeProblem, describeValue, firstProblem, hasMembers } from './input-shape';
 import { lambdaArchitecture, LAMBDA_ARCHITECTURES } from './lambda-facts';
@@ -11,6 +12,7 @@ interface ShapedProps {
   readonly maxImageSize?: unknown;
   readonly tag?: unknown;
   readonly repository?: unknown;
+  readonly logRetention?: unknown;
 }
 
 /**
@@ -30,6 +32,7 @@ export function validatePropShapes(path: string, props: ShapedProps | undefined)
     sizeProblem('maxImageSize', props.maxImageSize),
     tagProblem(props.tag),
     repositoryProblem(props.repository),
+    retentionProblem(props.logRetention),
   );
   if (problem) throw invalidInput(path, ...problem);
 }
@@ -79,4 +82,11 @@ function repositoryProblem(repository: unknown): ShapeProblem | undefined {
   const example = typeof repository === 'string' && repository ? repository : 'my-images';
   return [`repository is not an ECR repository (got ${describeValue(repository)})`,
     `Pass one, e.g. ecr.Repository.fromRepositoryName(this, 'Images', '${example}').`];
+}
+
+function retentionProblem(retention: unknown): ShapeProblem | undefined {
+  if (retention === undefined || typeof retention === 'number') return undefined;
+  const named = typeof retention === 'string' && typeof (logs.RetentionDays as unknown as Record<string, unknown>)[retention] === 'number';
+  return [`logRetention is not a RetentionDays (got ${describeValue(retention)})`,
+    named ? `Use logs.RetentionDays.${retention}.` : 'Use a logs.RetentionDays value, e.g. logs.RetentionDays.ONE_MONTH.'];
 }

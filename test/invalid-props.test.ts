@@ -164,6 +164,14 @@ const cases: Case[] = [
   ['fromSource with a string for the base', () => ({ image: source({ base: 'python3.13' }) }),
     /options\.base is not a LambdaBaseImage \(got the string "python3\.13"\)\. Use one of its constants, e\.g\. LambdaBaseImage\.PYTHON_3_13, or LambdaBaseImage\.custom\(\.\.\.\)/],
   ['fromSource with a string for exclude', () => ({ image: source({ exclude: 'tests' }) }), /exclude must be a list of patterns, got the string "tests"\. Pass \['tests'\]/],
+  ['ImageTag.of with a number', () => ({ image: dockerfile(), tag: ImageTag.of(123 as any) }), /ImageTag\.of\(\) needs the version as a string, got the number 123\. Pass ImageTag\.of\('123'\)/],
+  ['ImageTag.gitSha with a string for length', () => ({ image: dockerfile(), tag: ImageTag.gitSha({ length: '12' as any }) }), /ImageTag\.gitSha\(\) length must be a number, got the string "12"\. Pass \{ length: 12 \}/],
+  ['fromDockerfile with a string for buildArgs', () => ({ image: dockerfile({ buildArgs: 'MODE=prod' }) }), /buildArgs must be an object of names to strings, got the string "MODE=prod"\. Pass \{ MODE: 'prod' \}/],
+  ['fromDockerfile with a number in buildArgs', () => ({ image: dockerfile({ buildArgs: { WORKERS: 4 } }) }), /buildArgs\.WORKERS must be a string, got the number 4\. Pass \{ WORKERS: '4' \}/],
+  ['fromSource with a string for environment', () => ({ image: source({ environment: 'STAGE=prod' }) }), /environment must be an object of names to strings, got the string "STAGE=prod"\. Pass \{ STAGE: 'prod' \}/],
+  ['fromSource with an object for buildSecrets', () => ({ image: source({ buildSecrets: { npmrc: '/home/u/.npmrc' } }) }),
+    /buildSecrets must be a list of SourceBuildSecret, got an object\. Pass e\.g\. \[SourceBuildSecret\.npmrc\('\/home\/u\/\.npmrc'\)\]/],
+  ['logRetention as a string', () => ({ image: dockerfile(), logRetention: 'ONE_WEEK' as any }), /logRetention is not a RetentionDays \(got the string "ONE_WEEK"\)\. Use logs\.RetentionDays\.ONE_WEEK/],
   ['fromSource with a string for systemPackages', () => ({ image: source({ systemPackages: 'gcc' }) }), /systemPackages must be a list of strings, got the string "gcc"\. Pass \['gcc'\]/],
 ];
 
@@ -201,10 +209,11 @@ describe('edge input that is valid', () => {
     expect(fs.readdirSync(asset.absoluteStagedPath)).toContain(path.normalize(file).split('/')[0]);
   });
   // JavaScript passes null for "no options" as often as undefined.
-  test('fromDockerfile(dir, null) builds as with no options', () => {
+  test('fromDockerfile(dir, null) and ImageTag.gitSha(null) build as with no options', () => {
     const stack = new Stack(new App(), 'Stack');
-    const fnc = new ContainerFunction(stack, 'Fn', { image: ContainerImage.fromDockerfile(fn(), null as any) });
+    const fnc = new ContainerFunction(stack, 'Fn', { image: ContainerImage.fromDockerfile(fn(), null as any), tag: ImageTag.gitSha(null as any) });
     expect(fnc.imageAsset).toBeDefined();
+    expect(fnc.imageTag).toMatch(/^[0-9a-f]{12}-[0-9a-f]{64}$/);
   });
 
   // Values made by another copy of aws-cdk-lib are recognised by shape, not class.

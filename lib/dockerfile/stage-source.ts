@@ -8,7 +8,7 @@ import { generate, secretLookingVariables } from './generator';
 import { validateHandler } from './handler';
 import { detectProject } from './manifests';
 import { SourceImageOptions } from './options';
-import { describeValue, hasMembers, stringListProblem, stringProblem, throwFirst } from '../input-shape';
+import { ShapeProblem, describeValue, hasMembers, stringListProblem, stringMapProblem, stringProblem, throwFirst } from '../input-shape';
 import { makeStagingDirectory, removeStagingDirectory } from './staging-directory';
 
 /** A source directory made ready for `docker build`: filtered copy + generated Dockerfile. Internal. */
@@ -71,6 +71,8 @@ function stage(constructPath: string, directory: string, options: SourceImageOpt
     stringListProblem('exclude', options.exclude, 'patterns'),
     stringListProblem('systemPackages', options.systemPackages),
     stringListProblem('runtimeSystemPackages', options.runtimeSystemPackages),
+    stringMapProblem('environment', options.environment),
+    buildSecretsProblem(options.buildSecrets),
     stringProblem('buildCommand', options.buildCommand, "Pass the command as one string, e.g. { buildCommand: 'npm run build' }."),
     stringProblem('buildOutput', options.buildOutput, "Pass a directory relative to the source, e.g. { buildOutput: 'dist' }."),
     stringProblem('buildImage', options.buildImage, 'Pass an image reference, e.g. { buildImage: \'golang:1.23\' }.'),
@@ -195,4 +197,11 @@ function copyToStaging(options: Omit<CopyContextOptions, 'destination'>, dockerf
     throw e;
   }
   return dir;
+}
+
+/** A list of SourceBuildSecret (each has an id and a file), or absent. */
+function buildSecretsProblem(value: unknown): ShapeProblem | undefined {
+  if (value === undefined || (Array.isArray(value) && value.every(s => hasMembers(s, 'id', 'src')))) return undefined;
+  const file = hasMembers(value, 'npmrc') && typeof (value as { npmrc: unknown }).npmrc === 'string' ? (value as { npmrc: string }).npmrc : '/home/me/.npmrc';
+  return [`buildSecrets must be a list of SourceBuildSecret, got ${describeValue(value)}`, `Pass e.g. [SourceBuildSecret.npmrc('${file}')].`];
 }

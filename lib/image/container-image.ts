@@ -4,7 +4,7 @@ import { IgnoreMode, Token, aws_ecr as ecr, aws_ecr_assets as ecr_assets } from 
 import { SourceImageOptions } from '../dockerfile/options';
 import { StagedSourceImage, stageSourceImage } from '../dockerfile/stage-source';
 import { invalidInput, requireResolved } from '../errors';
-import { describeValue, execFormProblem, firstProblem, hasMembers, stringListProblem, stringProblem } from '../input-shape';
+import { describeValue, execFormProblem, firstProblem, hasMembers, stringListProblem, stringMapProblem, stringProblem } from '../input-shape';
 import { checkEcrTag } from './ecr-tag';
 import { IMAGE_DIGEST } from '../lambda-facts';
 
@@ -237,6 +237,7 @@ class DockerfileImage extends ContainerImage {
     const shape = firstProblem(
       stringProblem('file', this.options.file, "Pass the Dockerfile's name relative to the directory, e.g. { file: 'Dockerfile.lambda' }."),
       stringListProblem('exclude', this.options.exclude, 'patterns'),
+      stringMapProblem('buildArgs', this.options.buildArgs),
       execFormProblem('cmd', this.options.cmd),
       execFormProblem('entrypoint', this.options.entrypoint),
       stringProblem('workingDirectory', this.options.workingDirectory, "Pass a path, e.g. { workingDirectory: '/var/task' }."),

@@ -1,6 +1,7 @@
 import { Annotations, IgnoreMode, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../errors';
+import { describeValue } from '../input-shape';
 import { ContextState, contextStateOf } from './context-state';
 import { checkEcrTag } from './ecr-tag';
 import { findGitRoot, GitReader, GitUnreadableError } from './git';
@@ -122,8 +123,9 @@ export abstract class ImageTag {
    * `<sha>-<asset hash>`, or `<sha>-dirty-<asset hash>` when the build context has changes the commit
    * does not pin. A commit that leaves the inputs alone leaves the tag (and the function) alone.
    */
-  public static gitSha(options: GitShaTagOptions = {}): ImageTag {
-    return new GitShaTag(options);
+  public static gitSha(options?: GitShaTagOptions): ImageTag {
+    // null from JavaScript means "no options", as undefined does.
+    return new GitShaTag(options ?? {});
   }
 
   /**
@@ -149,6 +151,10 @@ class ExplicitTag extends ImageTag {
   }
 
   public _plan(request: TagRequest): TagPlan {
+    if (typeof this.version !== 'string') {
+      throw invalidInput(request.path, `ImageTag.of() needs the version as a string, got ${describeValue(this.version)}`,
+        `Pass ImageTag.of('${typeof this.version === 'number' ? this.version : '1.2.3'}').`);
+    }
     validateExplicitTag(request.path, this.version, 'ImageTag.of()');
     if (this.version.length > MAX_VERSION_LENGTH) {
       throw invalidInput(request.path, `ImageTag.of() version is ${this.version.length} characters, but the tag adds '-<64-hex asset hash>' and ECR allows 128`,
@@ -172,6 +178,10 @@ class GitShaTag extends ImageTag {
   public _plan(request: TagRequest): TagPlan {
     const { path } = request;
     const length = this.options.length ?? 12;
+    if (typeof length !== 'number') {
+      const numeric = typeof length === 'string' && /^\d+$/.test(length);
+      throw invalidInput(path, `ImageTag.gitSha() length must be a number, got ${describeValue(length)}`, numeric ? `Pass { length: ${length} }.` : 'Pass an integer from 7 to 40.');
+    }
     if (Token.isUnresolved(length) || !Number.isInteger(length) || length < 7 || length > 40) {
       throw invalidInput(path, `ImageTag.gitSha() length ${length} is out of range`, 'Use an integer from 7 to 40.');
     }
