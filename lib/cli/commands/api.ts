@@ -12,6 +12,7 @@ import { functionKey } from '../../local/http/front-door';
 import { FrontDoors } from '../../local/http/front-doors';
 import { formatRouteTable } from '../../local/http/route-table';
 import { TemplateRoutes } from '../../local/http/routes';
+import { FunctionWatcher } from '../../local/watch';
 import { DebugFlags, addDebugFlags, applyDebugFlags } from '../debug-flags';
 import { assertPortFree } from '../port-free';
 import { WatchFlags, addWatchFlag, startWatching } from '../watch-flag';
@@ -62,7 +63,7 @@ export function configureApiCommand(command: Command): Command {
     .option('--warm', 'start one container per function before serving (no cold start on the first request)')
     .action(async (opts: ApiFlags) => {
       let doors: FrontDoors | undefined;
-      let watcher: { close(): Promise<void> } | undefined;
+      let watcher: FunctionWatcher | undefined;
       const note = (line: string) => process.stderr.write(`${line}\n`);
       try {
         await assertPortFree(opts.port, opts.host);
@@ -84,7 +85,8 @@ export function configureApiCommand(command: Command): Command {
         doors = new FrontDoors({ routes, mocks, functions, maxConcurrency: opts.maxConcurrency, jwks, log: t => process.stderr.write(t) });
         const shutdown = (signal: NodeJS.Signals) => {
           process.stderr.write(`\n${signal}: removing containers…\n`);
-          void Promise.all([watcher?.close(), doors!.close()]).finally(() => process.exit(0));
+          // Containers first, then the images content-only rebuilds made for them.
+          void (async () => { await watcher?.close(); await doors!.close(); await watcher?.removeBuilt(); })().finally(() => process.exit(0));
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
@@ -114,6 +116,7 @@ export function configureApiCommand(command: Command): Command {
         process.stderr.write(`cdk-container-function api: ${(e as Error).message}\n`);
         await watcher?.close();
         await doors?.close();
+        await watcher?.removeBuilt();
         process.exitCode = 2;
       }
     });

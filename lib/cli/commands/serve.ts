@@ -8,6 +8,7 @@ import { AppAssembly, AppFunction, findFunctions } from '../../assembly';
 import { loadApp, prepareFunctions } from '../../local/functions/load';
 import { InvokeApiServer } from '../../local/service/invoke-api';
 import { isLoopbackAddress } from '../../local/service/request-origin';
+import { FunctionWatcher } from '../../local/watch';
 import { DebugFlags, addDebugFlags, applyDebugFlags } from '../debug-flags';
 import { assertPortFree } from '../port-free';
 import { WatchFlags, addWatchFlag, startWatching } from '../watch-flag';
@@ -55,7 +56,7 @@ export function configureServeCommand(command: Command): Command {
     .option('--region <region>', 'region when a stack does not pin one (default: AWS_REGION or us-east-1)')
     .action(async (opts: ServeFlags) => {
       let server: InvokeApiServer | undefined;
-      let watcher: { close(): Promise<void> } | undefined;
+      let watcher: FunctionWatcher | undefined;
       try {
         await assertPortFree(opts.port, opts.host);
         const app = await loadApp(opts.app);
@@ -76,7 +77,8 @@ export function configureServeCommand(command: Command): Command {
         });
         const shutdown = (signal: NodeJS.Signals) => {
           process.stderr.write(`\n${signal}: removing containers…\n`);
-          void Promise.all([watcher?.close(), server!.close()]).finally(() => process.exit(0));
+          // Containers first, then the images content-only rebuilds made for them.
+          void (async () => { await watcher?.close(); await server!.close(); await watcher?.removeBuilt(); })().finally(() => process.exit(0));
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
@@ -96,6 +98,7 @@ export function configureServeCommand(command: Command): Command {
         process.stderr.write(`cdk-container-function serve: ${(e as Error).message}\n`);
         await watcher?.close();
         await server?.close();
+        await watcher?.removeBuilt();
         process.exitCode = 2;
       }
     });

@@ -1,5 +1,6 @@
-// `--watch` for `serve` and `api`: an edit to a served image's build context or to the app's own source
-// re-synthesizes the app; only images whose asset changed are rebuilt (an asset id is CDK's hash of the context, so
+// `--watch` for `serve` and `api`: an edit that only changes the contents of files in build contexts rebuilds those
+// images from their last context without a synth (content-rebuild.ts); any other edit to a build context or to the
+// app's own source re-synthesizes the app, and only images whose asset changed are rebuilt (an asset id is CDK's hash of the context, so
 // an unchanged image is neither rebuilt nor inspected); the replaced functions' warm containers are retired once
 // the requests already on them are answered, and one new environment of each is warmed. Requests arriving from the
 // first edit until then wait (RebuildGate), so once a rebuild has finished no request is answered by old code. A
@@ -9,8 +10,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FSWatcher, watch } from 'chokidar';
+import { ContentBuilds, SeenEdit, contentOnlyPlan, removeStaleContentBuilds } from './content-rebuild';
 import { RebuildGate } from './rebuild-gate';
-import { FailedReload, reloadFunctions } from './reload';
+import { FailedReload, Replacement, reloadFunctions } from './reload';
 import { ContextScope, FileEvent, WatchScope, readWatchConfig, watchScope } from './watch-scope';
 import { AppAssembly, AppFunction, readApp, resolveAssembly } from '../../assembly';
 import { PrepareOptions } from '../functions/load';
@@ -46,7 +48,10 @@ export interface WatchOptions extends PrepareOptions {
 export class FunctionWatcher {
   private watcher?: FSWatcher;
   private scope?: WatchScope;
-  private readonly pending = new Set<string>();
+  /** The edits seen since the last rebuild began, by file. */
+  private readonly pending = new Map<string, SeenEdit>();
+  private readonly builds = new ContentBuilds();
+  private carried: SeenEdit[] = [];
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private release?: () => void;
@@ -63,15 +68,19 @@ export class FunctionWatcher {
 
   /** Starts watching; resolves once the watcher has read the directories (edits from then on are seen). */
   async start(): Promise<void> {
+    const stale = await removeStaleContentBuilds();
+    if (stale.length) this.o.print(`watch: removed ${stale.length} image(s) left by an earlier run that did not exit cleanly: ${stale.join(', ')}`);
     if (this.assemblyDirectory) {
       this.watcher = watch(path.join(this.assemblyDirectory, 'manifest.json'), { ignoreInitial: true });
-      this.watcher.on('all', () => this.changed(path.relative(this.appDirectory, path.join(this.assemblyDirectory!, 'manifest.json'))));
+      const manifest = path.join(this.assemblyDirectory, 'manifest.json');
+      this.watcher.on('all', () => this.changed({ file: manifest, event: 'change', change: 'app' }));
     } else {
       const scope = this.scopeOf(this.app);
       this.watcher = watch([...scope.roots], { ignoreInitial: true, ignored: p => this.scope!.prune(p) });
       this.watcher.on('all', (event, file) => {
         if (event !== 'add' && event !== 'change' && event !== 'unlink') return;
-        if (this.scope!.classify(file, event as FileEvent)) this.changed(path.relative(this.appDirectory, file) || file);
+        const change = this.scope!.classify(file, event as FileEvent);
+        if (change) this.changed({ file: path.resolve(file), event: event as FileEvent, change });
       });
     }
     await new Promise<void>((resolve, reject) => {
@@ -102,6 +111,11 @@ export class FunctionWatcher {
     await this.watcher?.close();
   }
 
+  /** Removes the images and copies of content-only rebuilds (once the endpoint has removed its containers). */
+  async removeBuilt(): Promise<void> {
+    await this.builds.removeAll();
+  }
+
   private scopeOf(app: AppAssembly): WatchScope {
     this.scope = watchScope(this.target.wanted(app), {
       appDirectory: this.appDirectory,
@@ -111,9 +125,11 @@ export class FunctionWatcher {
     return this.scope;
   }
 
-  private changed(file: string): void {
+  private changed(edit: SeenEdit): void {
     if (this.closed) return;
-    this.pending.add(file.split(path.sep).join('/'));
+    // A file added or removed before a change still counts as added or removed.
+    const before = this.pending.get(edit.file);
+    this.pending.set(edit.file, before && before.event !== 'change' ? before : edit);
     // Requests wait from the first edit: one arriving now must not run code the edit replaces.
     this.release ??= this.target.gate.hold();
     if (this.timer) clearTimeout(this.timer);
@@ -125,14 +141,22 @@ export class FunctionWatcher {
 
   private async rebuild(): Promise<void> {
     if (this.closed || this.pending.size === 0) return;
-    const files = [...this.pending].sort();
+    // Edits whose content-only build failed are built again with the next ones.
+    const edits = [...this.carried, ...this.pending.values()];
+    this.carried = [];
     this.pending.clear();
+    const files = edits.map(e => path.relative(this.appDirectory, e.file).split(path.sep).join('/') || e.file).sort();
     const release = this.release;
     this.release = undefined;
     const what = `${files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ')} changed`;
     const started = Date.now();
     const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     try {
+      const plan = this.assemblyDirectory ? undefined : contentOnlyPlan(edits, this.target.served());
+      if (plan) {
+        await this.rebuildContents(plan, what, took);
+        return;
+      }
       let app: AppAssembly;
       try {
         app = await this.synthesize();
@@ -145,6 +169,7 @@ export class FunctionWatcher {
       const result = await reloadFunctions(app, wanted, this.target.served(), this.o);
       if (this.closed) return;
       const notes = await this.target.apply(app, result.served);
+      await this.retireBuilt([...result.replaced.map(r => r.old), ...result.removed]);
       const fresh = [...result.replaced.map(r => r.fresh), ...result.added];
       const warmFailures = new Map<LocalFunction, string>();
       await Promise.all(fresh.map(f => this.target.prewarm(f).catch(e => { warmFailures.set(f, (e as Error).message.split('\n')[0]); })));
@@ -165,6 +190,36 @@ export class FunctionWatcher {
     } finally {
       release?.();
     }
+  }
+
+  /** Content-only edits: each changed image rebuilt from its last context with the edited files, no synth. */
+  private async rebuildContents(plan: NonNullable<ReturnType<typeof contentOnlyPlan>>, what: string, took: () => string): Promise<void> {
+    const replaced: Replacement[] = [];
+    const failed: FailedReload[] = [];
+    for (const [fn, { context, files }] of plan) {
+      try {
+        replaced.push({ old: fn, fresh: await this.builds.rebuild(fn, context, files), rebuilt: true });
+      } catch (e) {
+        failed.push({ path: fn.spec.path, kept: fn, error: e as Error });
+        this.carried.push(...files.map(f => ({ file: path.join(context.directory, f), event: 'change' as const, change: { contexts: [context] } })));
+      }
+    }
+    if (this.closed) return;
+    const next = this.target.served().map(f => replaced.find(r => r.old === f)?.fresh ?? f);
+    await this.target.apply(this.app, next);
+    await this.retireBuilt(replaced.map(r => r.old));
+    const warmFailures = new Map<LocalFunction, string>();
+    await Promise.all(replaced.map(r => this.target.prewarm(r.fresh).catch(e => { warmFailures.set(r.fresh, (e as Error).message.split('\n')[0]); })));
+    for (const r of replaced) {
+      const warm = warmFailures.has(r.fresh) ? `; its first environment failed to start: ${warmFailures.get(r.fresh)}` : '';
+      this.o.print(`watch: ${r.fresh.spec.path} rebuilt in ${took()} (${what}; contents only, no synth)${warm}`);
+    }
+    for (const f of failed) this.o.print(failedLine(f, took(), what));
+  }
+
+  /** The content-only images and copies of functions no longer served. */
+  private async retireBuilt(functions: readonly LocalFunction[]): Promise<void> {
+    await Promise.all(functions.map(f => this.builds.retire(f)));
   }
 
   /** The app as it is now: re-synthesized (its output shown only when it fails), or the assembly re-read. */

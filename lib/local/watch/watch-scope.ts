@@ -25,6 +25,8 @@ export interface ContextScope {
   readonly functions: readonly string[];
   /** False when negated patterns may bring back files below an ignored directory (it must be watched then). */
   readonly canPrune: boolean;
+  /** The staged Dockerfile and .dockerignore were generated (fromSource): only a synth can say what they become. */
+  readonly generated: boolean;
   /** Whether an event on this file (inside `directory`) cannot change the image. */
   ignores(absolutePath: string, event: FileEvent): boolean;
 }
@@ -62,6 +64,7 @@ export function contextScope(directory: string, staged: string, dockerfile: stri
     directory,
     staged,
     functions,
+    generated,
     canPrune: !patterns.some(p => p.startsWith('!')),
     ignores: (absolutePath, event) => {
       const relative = path.relative(directory, absolutePath);

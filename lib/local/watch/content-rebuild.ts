@@ -1,0 +1,116 @@
+// The fast path of `--watch`: an edit that only changes the contents of files already in a build context (no file
+// added or removed, no app source, no .dockerignore, not a generated fromSource context) cannot change the app's
+// template, the asset's build instructions or which files CDK stages. So it is served without re-synthesizing: the
+// function's last build context is copied, the edited files are copied over it (exactly the context CDK would stage
+// now), and the image is built from it with the asset's own build command, under a tag of this process
+// (`cdk-container-function-watch:<pid>-<n>`, labelled with its owner): never a `cdkasset-<id>` tag, whose id would no
+// longer match its content. The next app edit re-synthesizes and moves the function back onto its asset image. Tags
+// and copies are removed when the process ends; those of a process that was killed, by the next run.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ContextScope, FileEvent } from './watch-scope';
+import { dockerBuildCommand } from '../../assembly/build-image';
+import { inspectImage, runDocker } from '../../docker';
+import { sweepDirectoriesOfEndedProcesses } from '../../process-running';
+import { LocalFunction } from '../functions/local-function';
+import { OWNER_LABEL, currentOwner, ownerFromLabels, ownerLabelArgs, ownerState } from '../runtime/owner';
+
+export const WATCH_IMAGE_REPOSITORY = 'cdk-container-function-watch';
+const DIRECTORY_PREFIX = 'ccf-watch-';
+
+/** One edit the watcher saw. */
+export interface SeenEdit {
+  readonly file: string;
+  readonly event: FileEvent;
+  readonly change: { readonly contexts: readonly ContextScope[] } | 'app';
+}
+
+/**
+ * The functions a content-only rebuild serves, each with the context-relative files to copy in; undefined when the
+ * edits need a synth (an app source edit, a file added or removed, a .dockerignore, a generated or untraced context, or
+ * a file the function's last context does not hold).
+ */
+export function contentOnlyPlan(edits: readonly SeenEdit[], served: readonly LocalFunction[]):
+Map<LocalFunction, { context: ContextScope; files: string[] }> | undefined {
+  const plan = new Map<LocalFunction, { context: ContextScope; files: string[] }>();
+  for (const edit of edits) {
+    if (edit.change === 'app' || edit.event !== 'change') return undefined;
+    for (const context of edit.change.contexts) {
+      if (context.generated) return undefined;
+      const relative = path.relative(context.directory, edit.file);
+      if (relative.split(path.sep).pop() === '.dockerignore') return undefined;
+      for (const fn of served.filter(f => context.functions.includes(f.spec.path))) {
+        const last = fn.o.buildContext;
+        if (!last || !fs.existsSync(path.join(last.directory, relative))) return undefined;
+        const entry = plan.get(fn) ?? { context, files: [] };
+        if (entry.context !== context) return undefined;
+        entry.files.push(relative);
+        plan.set(fn, entry);
+      }
+    }
+  }
+  return plan.size ? plan : undefined;
+}
+
+/** What this process built on the fast path, to remove when a function moves on and when it ends. */
+export class ContentBuilds {
+  private count = 0;
+  private readonly made = new Map<LocalFunction, { image: string; directory: string }>();
+
+  /** Builds `fn`'s image from its last context with `files` copied in from the user's `context`; throws Docker's error. */
+  async rebuild(fn: LocalFunction, context: ContextScope, files: readonly string[]): Promise<LocalFunction> {
+    if (fn.spec.image.kind !== 'asset') throw new Error(`${fn.spec.path} is not built from an image asset`);
+    const last = fn.o.buildContext!;
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), `${DIRECTORY_PREFIX}${process.pid}-`));
+    try {
+      fs.cpSync(last.directory, directory, { recursive: true, verbatimSymlinks: true });
+      for (const f of files) fs.copyFileSync(path.join(context.directory, f), path.join(directory, f));
+      const image = `${WATCH_IMAGE_REPOSITORY}:${process.pid}-${++this.count}`;
+      const command = dockerBuildCommand(fn.spec.image.asset);
+      const args = command.args.map((a, i) => (command.args[i - 1] === '--tag' ? image : a));
+      args.splice(args.length - 1, 0, ...ownerLabelArgs(currentOwner()));
+      await runDocker(args, { cwd: directory, env: command.env });
+      const imageInfo = await inspectImage(image, { mustExist: true });
+      const fresh = await LocalFunction.prepare({ ...fn.o, image, imageInfo, buildContext: { directory, dockerfile: last.dockerfile } });
+      if (fn.debug) fresh.attachDebugger(fn.debug);
+      this.made.set(fresh, { image, directory });
+      return fresh;
+    } catch (e) {
+      if (![...this.made.values()].some(m => m.directory === directory)) fs.rmSync(directory, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** Removes the image and copy built for `fn` (after its containers are gone). */
+  async retire(fn: LocalFunction): Promise<void> {
+    const m = this.made.get(fn);
+    if (!m) return;
+    this.made.delete(fn);
+    await runDocker(['image', 'rm', '-f', m.image], { allowFailure: true });
+    fs.rmSync(m.directory, { recursive: true, force: true });
+  }
+
+  /** Removes everything built here (at exit). */
+  async removeAll(): Promise<void> {
+    await Promise.all([...this.made.keys()].map(fn => this.retire(fn)));
+  }
+}
+
+/** Removes the fast-path images and copies of processes that ended without cleaning up (killed). */
+export async function removeStaleContentBuilds(): Promise<string[]> {
+  sweepDirectoriesOfEndedProcesses(os.tmpdir(), DIRECTORY_PREFIX);
+  const r = await runDocker(['image', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', '{{.Repository}}:{{.Tag}}', WATCH_IMAGE_REPOSITORY], { allowFailure: true });
+  const tags = r.stdout.split('\n').map(t => t.trim()).filter(Boolean);
+  if (tags.length === 0) return [];
+  const here = currentOwner();
+  const stale: string[] = [];
+  for (const tag of tags) {
+    const labels = await runDocker(['image', 'inspect', '--format', '{{json .Config.Labels}}', tag], { allowFailure: true });
+    let owner;
+    try { owner = ownerFromLabels(JSON.parse(labels.stdout)); } catch { owner = undefined; }
+    if (owner && ownerState(owner, here) === 'gone') stale.push(tag);
+  }
+  if (stale.length) await runDocker(['image', 'rm', '-f', ...stale], { allowFailure: true });
+  return stale;
+}
