@@ -14,9 +14,10 @@ export interface WatchFlags {
 
 export function addWatchFlag(command: Command): Command {
   return command
-    .option('--watch', 'on an edit to a served image\'s build context (.dockerignore honoured) or to the app\'s source '
-      + '(cdk.json "watch"), re-synthesize, rebuild only the changed images and serve the new code; requests that arrive '
-      + `during a rebuild wait for it (up to ${WATCH_REQUEST_WAIT_MS / 1000} s), so none is answered by old code after it`);
+    .option('--watch', 'serve edits as you save them: a code edit in a served image\'s build context (.dockerignore honoured) '
+      + 'rebuilds that image, an edit to the app\'s source (cdk.json "watch") re-synthesizes and rebuilds only the changed '
+      + `images; requests that arrive during a rebuild wait for it (up to ${WATCH_REQUEST_WAIT_MS / 1000} s), so none is `
+      + 'answered by old code after it');
 }
 
 /** Starts watching for `target` when --watch was given; undefined otherwise. */

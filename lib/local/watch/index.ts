@@ -175,7 +175,7 @@ export class FunctionWatcher {
       await Promise.all(fresh.map(f => this.target.prewarm(f).catch(e => { warmFailures.set(f, (e as Error).message.split('\n')[0]); })));
       this.app = app;
       if (!this.assemblyDirectory) this.updateScope(app);
-      const detail = `${what}; synth ${synthTook}`;
+      const detail = `${what}; ${this.assemblyDirectory ? 'assembly read' : 'synth'} ${synthTook}`;
       const warm = (f: LocalFunction) => (warmFailures.has(f) ? `; its first environment failed to start: ${warmFailures.get(f)}` : '');
       for (const r of result.replaced) this.o.print(`watch: ${r.fresh.spec.path} ${r.rebuilt ? 'rebuilt' : 'reloaded (same image, new settings)'} in ${took()} (${detail})${warm(r.fresh)}`);
       for (const f of result.added) this.o.print(`watch: ${f.spec.path} added in ${took()} (${detail})${warm(f)}`);
