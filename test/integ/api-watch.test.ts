@@ -18,7 +18,7 @@ const ROOT = path.join(__dirname, '..', '..');
 
 const handler = (body: string) => `'use strict';\nexports.handler = async () => ({ statusCode: 200, body: '${body}' });\n`;
 const DOCKERFILE = 'ARG BASE\nFROM ${BASE}\nCOPY index.js ${LAMBDA_TASK_ROOT}/\nCMD ["index.handler"]\n';
-const app = (routes: string[]) => `const path = require('path');
+const app = (routes: string[], urls: string[] = []) => `const path = require('path');
 const { App, Stack, aws_lambda: lambda, aws_apigatewayv2: apigw, aws_apigatewayv2_integrations: integrations } = require('aws-cdk-lib');
 const app = new App();
 const stack = new Stack(app, 'Watch');
@@ -29,6 +29,11 @@ for (const name of ${JSON.stringify(routes)}) {
   });
   const integration = new integrations.HttpLambdaIntegration(name + 'Integration', fn);
   api.addRoutes({ path: '/' + name.toLowerCase(), methods: [apigw.HttpMethod.GET], integration });
+}
+for (const name of ${JSON.stringify(urls)}) {
+  new lambda.DockerImageFunction(stack, name, {
+    code: lambda.DockerImageCode.fromImageAsset(path.join(__dirname, 'functions', name.toLowerCase()), { buildArgs: { BASE: process.env.CCF_WATCH_TEST_BASE } }),
+  }).addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 }
 app.synth();
 `;
@@ -47,7 +52,7 @@ describeWithDocker('api --watch', () => {
     const { nodeTag } = await ensureStandIns();
     project = tempDir('ccf-api-watch-');
     log = loggingDockerClient(tempDir('ccf-api-watch-docker-'));
-    for (const [name, body] of [['hello', 'hello-one'], ['bye', 'bye-one']]) {
+    for (const [name, body] of [['hello', 'hello-one'], ['bye', 'bye-one'], ['url', 'url-one']]) {
       write(`functions/${name}/Dockerfile`, DOCKERFILE);
       write(`functions/${name}/index.js`, handler(body));
     }
@@ -127,6 +132,23 @@ describeWithDocker('api --watch', () => {
       `watch: route gone: GET http://127.0.0.1:${port}/bye`,
     ]);
     expect(await get('/bye')).toEqual({ status: 404, body: '{"message":"Not Found"}' });
+  });
+
+  test('an app edit adds a Function URL: a front door of its own on the next free port; removed, it stops listening', async () => {
+    let lines = watchLines().length;
+    write('app.js', app(['Hello'], ['Url']));
+    const added = await nextWatchLines(lines, 2, 'the added URL');
+    expect(added[0]).toMatch(/^watch: Watch\/Url added in /);
+    const url = /^watch: route added: ANY (http:\/\/127\.0\.0\.1:(\d+))\S* → Watch\/Url$/.exec(added[1]);
+    expect(url).not.toBeNull();
+    expect(Number(url![2])).toBeGreaterThan(port);
+    const r = await fetch(`${url![1]}/anything`);
+    expect([r.status, await r.text()]).toEqual([200, 'url-one']);
+    lines = watchLines().length;
+    write('app.js', app(['Hello']));
+    await nextWatchLines(lines, 2, 'the removed URL');
+    await expect(fetch(`${url![1]}/anything`)).rejects.toThrow();
+    expect(await get('/hello')).toEqual({ status: 200, body: 'hello-two' });
   });
 
   test('Ctrl+C removes every container and exits 0', async () => {
