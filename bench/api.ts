@@ -9,6 +9,7 @@
  *     another; time to the first byte against the whole response, over 10 requests.
  * Target: p50 overhead ≤ 1 ms. Prints only, never asserts.
  */
+import './support/outside-jest';
 import * as http from 'http';
 import * as path from 'path';
 import { FrontDoor } from '../lib/local/http/front-door';

@@ -11,6 +11,7 @@
  * The AWS base images cannot be pulled here, so both variants build on the stand-in bases of the
  * integ tests (Debian + Node.js 18 + aws-lambda-ric; Debian + Python 3.11), which use apt.
  */
+import './support/outside-jest';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';

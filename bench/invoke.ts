@@ -7,6 +7,7 @@
  *     `docker run --rm --entrypoint true IMAGE` of the same image, interleaved so load affects both alike.
  * Targets: warm p50 ≤ 10 ms; cold ≤ 1.3× the bare `docker run`. Prints only, never asserts.
  */
+import './support/outside-jest';
 import { spawn } from 'child_process';
 import * as http from 'http';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
