@@ -42,7 +42,7 @@ Map<LocalFunction, { context: ContextScope; files: string[] }> | undefined {
       if (relative.split(path.sep).pop() === '.dockerignore') return undefined;
       for (const fn of served.filter(f => context.functions.includes(f.spec.path))) {
         const last = fn.o.buildContext;
-        if (!last || !fs.existsSync(path.join(last.directory, relative))) return undefined;
+        if (!last || !plainFileWithin(last.directory, relative) || !plainFileWithin(context.directory, relative)) return undefined;
         const entry = plan.get(fn) ?? { context, files: [] };
         if (entry.context !== context) return undefined;
         entry.files.push(relative);
@@ -51,6 +51,23 @@ Map<LocalFunction, { context: ContextScope; files: string[] }> | undefined {
     }
   }
   return plan.size ? plan : undefined;
+}
+
+/**
+ * Whether `relative` names a regular file under `root` with no link on the way: only then is copying the edit into the
+ * last context the same as staging it (CDK stages links as links), and the copy cannot write outside that context.
+ */
+function plainFileWithin(root: string, relative: string): boolean {
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  let at = root;
+  const parts = relative.split(path.sep);
+  for (const [i, part] of parts.entries()) {
+    at = path.join(at, part);
+    let st: fs.Stats;
+    try { st = fs.lstatSync(at); } catch { return false; }
+    if (i < parts.length - 1 ? !st.isDirectory() : !st.isFile()) return false;
+  }
+  return true;
 }
 
 /** What this process built on the fast path, to remove when a function moves on and when it ends. */

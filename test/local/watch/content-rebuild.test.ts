@@ -40,6 +40,21 @@ describe('contentOnlyPlan: which edits are served without a synth', () => {
     expect(contentOnlyPlan(edits(), [fn])).toBeUndefined();
   });
 
+  test('a synth is needed: a link on the way, in the user\'s context or in the last one (a copy never writes through it)', () => {
+    const outside = tempDir('ccf-content-outside-');
+    fs.writeFileSync(path.join(outside, 'lib.js'), 'outside');
+    // The staged copy holds `lib` as a link (CDK stages links as they are): copying the edit in would write outside.
+    fs.symlinkSync(outside, path.join(staged, 'lib'));
+    fs.mkdirSync(path.join(user, 'lib'));
+    fs.writeFileSync(path.join(user, 'lib', 'lib.js'), 'edited');
+    expect(contentOnlyPlan([edit('lib/lib.js')], [fn])).toBeUndefined();
+    // The user's file became a link to a file elsewhere.
+    fs.rmSync(path.join(user, 'index.js'));
+    fs.symlinkSync(path.join(outside, 'lib.js'), path.join(user, 'index.js'));
+    expect(contentOnlyPlan([edit('index.js')], [fn])).toBeUndefined();
+    expect(fs.readFileSync(path.join(outside, 'lib.js'), 'utf8')).toBe('outside');
+  });
+
   test('a synth is needed: an app source edit among them, or a generated (fromSource) context', () => {
     expect(contentOnlyPlan([edit('index.js'), { file: '/app/app.ts', event: 'change', change: 'app' }], [fn])).toBeUndefined();
     expect(contentOnlyPlan([edit('index.js', 'change', { ...context, generated: true })], [fn])).toBeUndefined();
