@@ -68,8 +68,13 @@ describeWithDocker('invoke and serve subcommands (own processes)', () => {
     plain.synth();
   });
 
-  afterAll(() => {
-    for (const dir of [outdir, noPathOut]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  // One hook, images first: the assemblies name the images to remove, so they go after them.
+  afterAll(async () => {
+    for (const dir of [outdir, noPathOut]) {
+      if (!dir) continue;
+      await removeAssetImages(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('invoke Stack/Fn on an assembly without path metadata; an --env-vars key that names no function is pointed out', async () => {
@@ -81,12 +86,6 @@ describeWithDocker('invoke and serve subcommands (own processes)', () => {
     expect(JSON.parse(r.stdout).env).toMatchObject({ GREETING: 'no path metadata', EXTRA: 'set' });
     expect(r.stderr).toContain('--env-vars: "NoPath/Ekho" names no function of this app');
     expect(r.stderr).not.toContain('"NoPath/Echo" names no function');
-  });
-
-  afterAll(async () => {
-    if (!outdir) return;
-    await removeAssetImages(outdir);
-    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test('invoke: unresolved values listed by name, --env-vars sets them and undeclared ones, result on stdout', async () => {

@@ -38,6 +38,11 @@ describeWithDocker('measured image sizes', () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-measure-'));
     fixtures = path.join(work, 'fixtures');
     fs.cpSync(FIXTURES, fixtures, { recursive: true });
+    // The fixtures name the default Debian base; another one (CCF_DEBIAN_BASE) is the one this run provisioned.
+    for (const dir of fs.readdirSync(fixtures)) {
+      const dockerfile = path.join(fixtures, dir, 'Dockerfile');
+      if (fs.existsSync(dockerfile)) fs.writeFileSync(dockerfile, fs.readFileSync(dockerfile, 'utf8').split('local/debian:bookworm').join(DEBIAN_BASE));
+    }
     // 30 MiB in the context: the static estimate alone sees this one over a 20 MiB budget.
     fs.writeFileSync(path.join(fixtures, 'large-context', 'data.bin'), Buffer.alloc(30 * MiB, 7));
     // Every engine call of the code under test goes through this wrapper, which logs it: the cache test counts them.
