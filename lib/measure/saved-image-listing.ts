@@ -5,7 +5,27 @@
 //
 // Self-contained on purpose: `readSavedImage` runs this function's source text in a worker thread (see sync-worker.ts),
 // so it may use only its arguments and globals, never an import or another function of this file.
-import type { ConfigHistoryEntry, LayerEntry, SavedImage } from './image-archive';
+
+/** One entry of a layer tar. Whiteouts (`.wh.<name>`, `.wh..wh..opq`) are OCI/overlay deletions. */
+export interface LayerEntry {
+  /** Path without a leading `./` or `/` and without a trailing `/`. */
+  readonly path: string;
+  readonly kind: 'file' | 'dir' | 'link' | 'whiteout' | 'opaque';
+  /** Content bytes of a regular file (0 for everything else, hard links included). */
+  readonly size: number;
+}
+
+export interface ConfigHistoryEntry {
+  readonly created_by?: string;
+  readonly empty_layer?: boolean;
+  readonly comment?: string;
+}
+
+export interface SavedImage {
+  readonly history: ConfigHistoryEntry[];
+  /** Entries of each layer, oldest layer first (RootFS order). */
+  readonly layers: LayerEntry[][];
+}
 
 /** What the listing needs: the archive, and where tar-stream is (the worker resolves nothing itself). */
 export interface ListingRequest {
