@@ -13,7 +13,7 @@ import './support/outside-jest';
 import * as http from 'http';
 import * as path from 'path';
 import { FrontDoor } from '../lib/local/http/front-door';
-import { FunctionPools } from '../lib/local/http/function-pools';
+import { FunctionPools } from '../lib/local/service/function-pools';
 import { ApiInfo, HttpRoute } from '../lib/local/http/routes';
 import { LocalFunction } from '../lib/local/functions/local-function';
 import { InvokeApiServer } from '../lib/local/service/invoke-api';

@@ -1,13 +1,16 @@
 /**
  * bench:watch — the inner loop on a real Docker engine: `serve --watch` (the CLI, as users run it) on a CDK app
- * with two functions, and a code-only edit of each, timed from the file save to the first response that carries the
- * new code (edit, re-synthesis, the rebuild of that one image, a new warm container, the answer):
- *   - the csv-processor example's function (examples/csv-processor/function: its Dockerfile and handler; FROM the
- *     Python stand-in with Debian's pandas and boto3, requirements emptied, because neither public.ecr.aws nor PyPI is
- *     reachable here), invoked with an event of no records, so it answers without S3;
- *   - a Node.js function (a handler and a Dockerfile on the Node.js stand-in with the real aws-lambda-ric).
+ * with three functions, and a code-only edit of each, timed from the file save to the first response that carries the
+ * new code (edit, the rebuild of that one image, a new warm container, the answer):
+ *   - the csv-processor example's function (examples/csv-processor/function: its Dockerfile and handler), invoked with
+ *     an event of no records, so it answers without S3. Neither public.ecr.aws nor PyPI is reachable here, so its
+ *     FROM is the Python stand-in and its dependency step installs the same libraries (pandas, boto3) from Debian's
+ *     packages instead of PyPI: the dependency layer stays the function's own, as in the example;
+ *   - a Node.js function in the shape AWS documents (package.json, `npm install` of its dependency from the npm
+ *     registry, then the handler), on the Node.js stand-in with the real aws-lambda-ric;
+ *   - the same handler with no dependency at all: the floor, where the cold figure is little more than a cold start.
  * Beside each: the cold figure, a `docker build --no-cache` of the same context with the asset's own build
- * arguments, plus a cold invoke of that image (start a container, runtime init, the event, the answer).
+ * arguments and secrets, plus a cold invoke of that image (start a container, runtime init, the event, the answer).
  * Target: the loop ≤ 0.25 of the cold figure. Prints medians of EDITS edits (and each run); never asserts.
  * The app is a JavaScript CDK app (aws-cdk-lib's DockerImageFunction), so synthesis costs what such an app costs.
  */
@@ -22,24 +25,43 @@ import { LocalFunction } from '../lib/local/functions/local-function';
 import { startCli, waitFor } from '../test/integ/support/cli-process';
 import { dockerAvailability, docker } from '../test/integ/support/docker';
 import { loggingDockerClient } from '../test/integ/support/docker-log';
-import { CSV_PROCESSOR_FROM, ensureCsvProcessorBase, testFunctionSpec } from '../test/integ/support/local-images';
+import { CSV_PROCESSOR_FROM, testFunctionSpec } from '../test/integ/support/local-images';
 import { freePort } from '../test/integ/support/registry';
-import { ensureStandIns } from '../test/integ/support/standins';
+import { HOST_CA_BUNDLE, ensureStandIns } from '../test/integ/support/standins';
 
 const EDITS = 3;
 const ROOT = path.join(__dirname, '..');
 
 const NODE_HANDLER = (v: string) => `'use strict';\nexports.handler = async () => ({ version: '${v}' });\n`;
 const NODE_DOCKERFILE = 'ARG BASE\nFROM ${BASE}\nCOPY index.js ${LAMBDA_TASK_ROOT}/\nCMD ["index.handler"]\n';
+/** The handler validates its answer with its dependency, so the dependency is really loaded at init. */
+const NODE_DEPS_HANDLER = (v: string) => `'use strict';\nconst { z } = require('zod');\nexports.handler = async () => ({ version: z.string().parse('${v}') });\n`;
+const NODE_DEPS_PACKAGE = JSON.stringify({ name: 'bench-fn', version: '1.0.0', private: true, dependencies: { zod: '3.23.8' } }, undefined, 2) + '\n';
+// AWS's documented order, dependencies before code. The CA bundle is a build secret: npm's registry is reached
+// through the host's CA bundle here, as behind a corporate TLS proxy.
+const NODE_DEPS_DOCKERFILE = [
+  'ARG BASE', 'FROM ${BASE}', 'COPY package.json ${LAMBDA_TASK_ROOT}/',
+  'RUN --mount=type=secret,id=ca-bundle npm install --omit=dev --no-audit --no-fund --cafile /run/secrets/ca-bundle',
+  'COPY index.js ${LAMBDA_TASK_ROOT}/', 'CMD ["index.handler"]',
+].join('\n') + '\n';
+/** The example's dependency step, and the same libraries from Debian's packages (PyPI is not reachable here). */
+const CSV_PIP_STEP = 'RUN pip install --no-cache-dir -r ${LAMBDA_TASK_ROOT}/requirements.txt';
+const CSV_DEBIAN_STEP = 'RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-pandas python3-boto3 && rm -rf /var/lib/apt/lists/*';
 const APP = `const path = require('path');
-const { App, Duration, Stack, aws_lambda: lambda } = require('aws-cdk-lib');
+const { App, DockerBuildSecret, Duration, Stack, aws_lambda: lambda } = require('aws-cdk-lib');
 const app = new App();
 const stack = new Stack(app, 'Bench');
 new lambda.DockerImageFunction(stack, 'Csv', {
   code: lambda.DockerImageCode.fromImageAsset(path.join(__dirname, 'csv')), memorySize: 1024, timeout: Duration.minutes(2),
 });
 new lambda.DockerImageFunction(stack, 'Node', {
-  code: lambda.DockerImageCode.fromImageAsset(path.join(__dirname, 'node'), { buildArgs: { BASE: process.env.CCF_BENCH_NODE_BASE } }),
+  code: lambda.DockerImageCode.fromImageAsset(path.join(__dirname, 'node'), {
+    buildArgs: { BASE: process.env.CCF_BENCH_NODE_BASE },
+    buildSecrets: { 'ca-bundle': DockerBuildSecret.fromSrc(process.env.CCF_BENCH_CA_BUNDLE) },
+  }),
+});
+new lambda.DockerImageFunction(stack, 'NodeNoDeps', {
+  code: lambda.DockerImageCode.fromImageAsset(path.join(__dirname, 'node-no-deps'), { buildArgs: { BASE: process.env.CCF_BENCH_NODE_BASE } }),
 });
 app.synth();
 `;
@@ -57,30 +79,35 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 async function main(): Promise<void> {
   const engine = dockerAvailability();
   if (!engine.ok) throw new Error(`bench:watch needs a Docker engine: ${engine.reason}`);
-  const { nodeTag } = await ensureStandIns();
-  const csvBase = await ensureCsvProcessorBase();
+  const { nodeTag, pythonTag } = await ensureStandIns();
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-bench-watch-'));
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-bench-watch-docker-'));
   const log = loggingDockerClient(logDir);
   const coldTags: string[] = [];
   let cli: ReturnType<typeof startCli> | undefined;
   try {
-    // The project: the example's function directory (FROM swapped, requirements emptied) and a Node.js function.
+    // The project: the example's function directory (FROM and dependency source swapped) and two Node.js functions.
     const csvDir = path.join(project, 'csv');
     fs.cpSync(path.join(ROOT, 'examples', 'csv-processor', 'function'), csvDir, { recursive: true });
     const dockerfile = fs.readFileSync(path.join(csvDir, 'Dockerfile'), 'utf8');
-    fs.writeFileSync(path.join(csvDir, 'Dockerfile'), dockerfile.split(`FROM ${CSV_PROCESSOR_FROM}`).join(`FROM ${csvBase}`));
-    fs.writeFileSync(path.join(csvDir, 'requirements.txt'), '');
+    if (!dockerfile.includes(`FROM ${CSV_PROCESSOR_FROM}`) || !dockerfile.includes(CSV_PIP_STEP)) throw new Error('the csv-processor Dockerfile changed: update bench/watch.ts');
+    fs.writeFileSync(path.join(csvDir, 'Dockerfile'), dockerfile.replace(`FROM ${CSV_PROCESSOR_FROM}`, `FROM ${pythonTag}`).replace(CSV_PIP_STEP, CSV_DEBIAN_STEP));
     const csvSource = fs.readFileSync(path.join(csvDir, 'processor.py'), 'utf8');
     fs.writeFileSync(path.join(csvDir, 'processor.py'), csvHandler(csvSource, 'v0'));
     fs.mkdirSync(path.join(project, 'node'));
-    fs.writeFileSync(path.join(project, 'node', 'Dockerfile'), NODE_DOCKERFILE);
-    fs.writeFileSync(path.join(project, 'node', 'index.js'), NODE_HANDLER('v0'));
+    fs.writeFileSync(path.join(project, 'node', 'Dockerfile'), NODE_DEPS_DOCKERFILE);
+    fs.writeFileSync(path.join(project, 'node', 'package.json'), NODE_DEPS_PACKAGE);
+    fs.writeFileSync(path.join(project, 'node', 'index.js'), NODE_DEPS_HANDLER('v0'));
+    fs.mkdirSync(path.join(project, 'node-no-deps'));
+    fs.writeFileSync(path.join(project, 'node-no-deps', 'Dockerfile'), NODE_DOCKERFILE);
+    fs.writeFileSync(path.join(project, 'node-no-deps', 'index.js'), NODE_HANDLER('v0'));
     fs.writeFileSync(path.join(project, 'app.js'), APP);
     fs.writeFileSync(path.join(project, 'cdk.json'), JSON.stringify({ app: 'node app.js' }));
 
     const port = await freePort();
-    const env = { NODE_PATH: path.join(ROOT, 'node_modules'), CCF_BENCH_NODE_BASE: nodeTag, CDK_DOCKER: log.client, DOCKER_BUILDKIT: '1' };
+    const env = {
+      NODE_PATH: path.join(ROOT, 'node_modules'), CCF_BENCH_NODE_BASE: nodeTag, CCF_BENCH_CA_BUNDLE: HOST_CA_BUNDLE, CDK_DOCKER: log.client, DOCKER_BUILDKIT: '1',
+    };
     const started = Date.now();
     cli = startCli(['serve', '--watch', '--port', String(port)], project, env, 30 * 60_000);
     const c = cli;
@@ -95,7 +122,8 @@ async function main(): Promise<void> {
     };
     const functions = [
       { name: 'Csv', label: 'csv-processor (Python, pandas)', file: path.join(csvDir, 'processor.py'), edit: (v: string) => csvHandler(csvSource, v) },
-      { name: 'Node', label: 'Node.js function', file: path.join(project, 'node', 'index.js'), edit: (v: string) => NODE_HANDLER(v) },
+      { name: 'Node', label: 'Node.js function (npm dependency)', file: path.join(project, 'node', 'index.js'), edit: (v: string) => NODE_DEPS_HANDLER(v) },
+      { name: 'NodeNoDeps', label: 'Node.js function, no dependency (the floor: a cold start)', file: path.join(project, 'node-no-deps', 'index.js'), edit: (v: string) => NODE_HANDLER(v) },
     ];
     for (const f of functions) if (await invoke(f.name) !== 'v0') throw new Error(`${f.name} did not answer v0`);
 

@@ -12,7 +12,7 @@ import { AuthDecision, FunctionAnswer, runLambdaAuthorizer } from './authorizers
 import { isPreflight, preflightHeaders, withCorsHeaders } from './cors';
 import { eventV1 } from './event-v1';
 import { eventV2 } from './event-v2';
-import { FunctionPools } from './function-pools';
+import { FunctionPools } from '../service/function-pools';
 import { GatewayError, GatewayErrorType, gatewayError, gatewayResponseTypes } from './gateway-errors';
 import { GATEWAY_MAX_REQUEST_BYTES } from './gateway-facts';
 import { MappedResponse, mapResponseV1, mapResponseV2 } from './proxy-response';

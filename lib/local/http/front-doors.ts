@@ -4,7 +4,7 @@
 // stops listening, and replaced functions' pools retire.
 import { KeySet } from './authorizers/jwt-authorizer';
 import { FrontDoor, functionKey } from './front-door';
-import { FunctionPools } from './function-pools';
+import { FunctionPools } from '../service/function-pools';
 import { RouteRow, routeRow } from './route-table';
 import { ApiInfo, HttpRoute, MockRoute } from './routes';
 import { LocalFunction } from '../functions/local-function';

@@ -4,6 +4,7 @@
 import * as crypto from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { FunctionPools } from './function-pools';
 import { SandboxPool } from './pool';
 import { foreignRequestReason } from './request-origin';
 import { findFunction } from '../../assembly/function-lookup';
@@ -50,7 +51,7 @@ export function functionNameOf(raw: string): string {
 
 export class InvokeApiServer {
   private readonly server: http.Server;
-  private readonly pools = new Map<LocalFunction, SandboxPool>();
+  readonly pools: FunctionPools;
   private readonly background = new Set<Promise<unknown>>();
   private queuedEventBytes = 0;
   private closing: Promise<void> | undefined;
@@ -62,6 +63,7 @@ export class InvokeApiServer {
   constructor(private readonly o: InvokeApiOptions) {
     this.functions = o.functions;
     this.gate = new RebuildGate(o.rebuildWaitMs);
+    this.pools = new FunctionPools({ maxConcurrency: o.maxConcurrency, log: t => this.log(t) });
     // Nothing a request does may throw out of here: an uncaught error would end `serve` for every caller.
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(e => this.sendError(res, e instanceof ApiError ? e : new ApiError(500, 'ServiceException', String((e as Error)?.message ?? e))));
@@ -78,13 +80,7 @@ export class InvokeApiServer {
 
   /** The pool of `fn` (created on first use). */
   poolOf(fn: LocalFunction): SandboxPool {
-    let pool = this.pools.get(fn);
-    if (!pool) {
-      // A debugged function has one debug port, so one environment at a time.
-      pool = new SandboxPool({ maxConcurrency: fn.debug ? 1 : this.o.maxConcurrency, start: () => fn.startSandbox(c => this.log(c.toString('utf8'))) });
-      this.pools.set(fn, pool);
-    }
-    return pool;
+    return this.pools.poolOf(fn);
   }
 
   /** The functions served now. */
@@ -94,13 +90,11 @@ export class InvokeApiServer {
 
   /**
    * Serves `functions` from now on (--watch, after a rebuild): the pools of functions no longer served take no new
-   * request and are removed once the requests already on them are answered (resolves then).
+   * request; resolves once the requests already on them are answered (their containers go in the background).
    */
   async serve(functions: readonly LocalFunction[]): Promise<void> {
     this.functions = functions;
-    const retired = [...this.pools.entries()].filter(([fn]) => !functions.includes(fn));
-    for (const [fn] of retired) this.pools.delete(fn);
-    await Promise.all(retired.map(([, pool]) => pool.retire()));
+    await this.pools.retireAllBut(functions);
   }
 
   /** Stops taking requests, waits for Event invocations in flight, removes every container. */
@@ -109,7 +103,7 @@ export class InvokeApiServer {
       if (this.server.listening) this.server.close();
       this.server.closeAllConnections();
       await Promise.race([Promise.allSettled([...this.background]), new Promise(r => setTimeout(r, 2000).unref())]);
-      await Promise.all([...this.pools.values()].map(p => p.close()));
+      await this.pools.close();
     })();
     return this.closing;
   }

@@ -19,7 +19,8 @@ export class SandboxPool {
   /** Retired (--watch replaced the function): serves the requests already here, then removes its environments. */
   private retiring = false;
   private drained?: () => void;
-  private removeRetired?: (s: Sandbox) => void;
+  /** Removals of environments this pool let go (retired, broken or closed), awaited by removed() and close(). */
+  private readonly removals = new Set<Promise<void>>();
 
   constructor(private readonly o: PoolOptions) {
     if (!(o.maxConcurrency >= 1)) throw new Error(`maxConcurrency must be at least 1 (got ${o.maxConcurrency})`);
@@ -55,29 +56,39 @@ export class SandboxPool {
     }
   }
 
-  /** Removes every environment; later invokes fail. */
+  /** Removes every environment (those already on their way out included); later invokes fail. */
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w(new Error('the local endpoint is shutting down'));
     this.idle.length = 0;
-    await Promise.all([...this.all].map(s => s.destroy()));
+    for (const s of this.all) this.remove(s);
     this.all.clear();
+    await this.removed();
   }
 
   /**
-   * Takes no new requests; those already running or queued here finish on this pool's environments, which are then
-   * removed. Resolves once the last one is gone (so the code they run answers no request after that).
+   * Takes no new requests; those already running or queued here finish on this pool's environments. Resolves once the
+   * last of them is answered (so the code they run answers no request after that); each environment is removed as it
+   * frees up, in the background (removed() tells when all are gone), so a rebuild does not wait for `docker rm`.
    */
   retire(): Promise<void> {
     this.retiring = true;
-    const removals: Promise<unknown>[] = [];
-    const remove = (s: Sandbox) => { removals.push(s.destroy()); };
-    this.removeRetired = remove;
-    for (const s of this.idle.splice(0)) { remove(s); this.forget(s); }
+    for (const s of this.idle.splice(0)) { this.remove(s); this.forget(s); }
     return new Promise<void>(resolve => {
       this.drained = resolve;
       this.checkDrained();
-    }).then(() => Promise.allSettled(removals)).then(() => undefined);
+    });
+  }
+
+  /** Resolves once every environment this pool has let go so far is removed. */
+  async removed(): Promise<void> {
+    await Promise.allSettled([...this.removals]);
+  }
+
+  private remove(s: Sandbox): void {
+    const removal = s.destroy();
+    this.removals.add(removal);
+    void removal.finally(() => this.removals.delete(removal));
   }
 
   private async acquire(): Promise<Sandbox> {
@@ -108,13 +119,13 @@ export class SandboxPool {
 
   private release(s: Sandbox, reusable: boolean): void {
     if (this.retiring && this.waiters.length === 0) {
-      this.removeRetired!(s);
+      this.remove(s);
       this.forget(s);
       return;
     }
     if (this.closed || !reusable || !s.alive) {
       this.forget(s);
-      void s.destroy();
+      this.remove(s);
       // A slot freed up: a waiter may start a fresh environment.
       const w = this.waiters.shift();
       if (w && !this.closed) this.create().then(w, e => w(e as Error));

@@ -32,6 +32,8 @@ export interface WatchTarget {
   apply(app: AppAssembly, functions: readonly LocalFunction[]): Promise<string[]>;
   /** Starts one environment of a function, so the first request after a rebuild finds it warm. */
   prewarm(fn: LocalFunction): Promise<void>;
+  /** Resolves once the containers of replaced functions (removed in the background after apply) are gone. */
+  retiredRemoved(): Promise<void>;
 }
 
 export interface WatchOptions extends PrepareOptions {
@@ -52,6 +54,8 @@ export class FunctionWatcher {
   private readonly pending = new Map<string, SeenEdit>();
   private readonly builds = new ContentBuilds();
   private carried: SeenEdit[] = [];
+  /** Background removals of replaced functions' content-only images. */
+  private readonly retiring = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private release?: () => void;
@@ -113,6 +117,7 @@ export class FunctionWatcher {
 
   /** Removes the images and copies of content-only rebuilds (once the endpoint has removed its containers). */
   async removeBuilt(): Promise<void> {
+    await Promise.all([...this.retiring]);
     await this.builds.removeAll();
   }
 
@@ -146,15 +151,17 @@ export class FunctionWatcher {
     this.carried = [];
     this.pending.clear();
     const files = edits.map(e => path.relative(this.appDirectory, e.file).split(path.sep).join('/') || e.file).sort();
-    const release = this.release;
+    let release = this.release;
     this.release = undefined;
+    // Requests wait until the new code is warm, not for the old containers and images to be removed.
+    const open = () => { release?.(); release = undefined; };
     const what = `${files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ')} changed`;
     const started = Date.now();
     const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     try {
       const plan = this.assemblyDirectory ? undefined : contentOnlyPlan(edits, this.target.served());
       if (plan) {
-        await this.rebuildContents(plan, what, took);
+        await this.rebuildContents(plan, what, took, open);
         return;
       }
       let app: AppAssembly;
@@ -168,11 +175,9 @@ export class FunctionWatcher {
       const wanted = this.target.wanted(app);
       const result = await reloadFunctions(app, wanted, this.target.served(), this.o);
       if (this.closed) return;
+      // The new environments start first: removing the replaced ones would compete with their start for the engine.
+      const warmFailures = await this.prewarm([...result.replaced.map(r => r.fresh), ...result.added]);
       const notes = await this.target.apply(app, result.served);
-      await this.retireBuilt([...result.replaced.map(r => r.old), ...result.removed]);
-      const fresh = [...result.replaced.map(r => r.fresh), ...result.added];
-      const warmFailures = new Map<LocalFunction, string>();
-      await Promise.all(fresh.map(f => this.target.prewarm(f).catch(e => { warmFailures.set(f, (e as Error).message.split('\n')[0]); })));
       this.app = app;
       if (!this.assemblyDirectory) this.updateScope(app);
       const detail = `${what}; ${this.assemblyDirectory ? 'assembly read' : 'synth'} ${synthTook}`;
@@ -185,15 +190,17 @@ export class FunctionWatcher {
       if (!result.replaced.length && !result.added.length && !result.removed.length && !result.failed.length && !notes.length) {
         this.o.print(`watch: ${what}: no served function changed (${took()})`);
       }
+      open();
+      this.retireBuilt([...result.replaced.map(r => r.old), ...result.removed]);
     } catch (e) {
       this.o.print(`watch: reload FAILED after ${took()} (${what}); still serving the last good code; the next edit retries:\n${(e as Error).message}`);
     } finally {
-      release?.();
+      open();
     }
   }
 
   /** Content-only edits: each changed image rebuilt from its last context with the edited files, no synth. */
-  private async rebuildContents(plan: NonNullable<ReturnType<typeof contentOnlyPlan>>, what: string, took: () => string): Promise<void> {
+  private async rebuildContents(plan: NonNullable<ReturnType<typeof contentOnlyPlan>>, what: string, took: () => string, open: () => void): Promise<void> {
     const replaced: Replacement[] = [];
     const failed: FailedReload[] = [];
     for (const [fn, { context, files }] of plan) {
@@ -206,20 +213,34 @@ export class FunctionWatcher {
     }
     if (this.closed) return;
     const next = this.target.served().map(f => replaced.find(r => r.old === f)?.fresh ?? f);
+    // The new environments start first: removing the replaced ones would compete with their start for the engine.
+    const warmFailures = await this.prewarm(replaced.map(r => r.fresh));
     await this.target.apply(this.app, next);
-    await this.retireBuilt(replaced.map(r => r.old));
-    const warmFailures = new Map<LocalFunction, string>();
-    await Promise.all(replaced.map(r => this.target.prewarm(r.fresh).catch(e => { warmFailures.set(r.fresh, (e as Error).message.split('\n')[0]); })));
     for (const r of replaced) {
       const warm = warmFailures.has(r.fresh) ? `; its first environment failed to start: ${warmFailures.get(r.fresh)}` : '';
       this.o.print(`watch: ${r.fresh.spec.path} rebuilt in ${took()} (${what}; contents only, no synth)${warm}`);
     }
     for (const f of failed) this.o.print(failedLine(f, took(), what));
+    open();
+    this.retireBuilt(replaced.map(r => r.old));
   }
 
-  /** The content-only images and copies of functions no longer served. */
-  private async retireBuilt(functions: readonly LocalFunction[]): Promise<void> {
-    await Promise.all(functions.map(f => this.builds.retire(f)));
+  /** Warms one environment of each function; the first line of each failure, by function. */
+  private async prewarm(functions: readonly LocalFunction[]): Promise<Map<LocalFunction, string>> {
+    const failures = new Map<LocalFunction, string>();
+    await Promise.all(functions.map(f => this.target.prewarm(f).catch(e => { failures.set(f, (e as Error).message.split('\n')[0]); })));
+    return failures;
+  }
+
+  /**
+   * Removes the content-only images and copies of functions no longer served, in the background once their containers
+   * are gone (an image still used by a container would stay behind, untagged); removeBuilt() waits for it.
+   */
+  private retireBuilt(functions: readonly LocalFunction[]): void {
+    const retiring = this.target.retiredRemoved().then(() => Promise.all(functions.map(f => this.builds.retire(f))));
+    const tracked = retiring.then(() => undefined, e => this.o.print(`watch: removing a replaced image failed: ${(e as Error).message}`));
+    this.retiring.add(tracked);
+    void tracked.finally(() => this.retiring.delete(tracked));
   }
 
   /** The app as it is now: re-synthesized (its output shown only when it fails), or the assembly re-read. */

@@ -154,4 +154,45 @@ describe('SandboxPool', () => {
     await p.retire();
     expect(made.map(s => s.destroyed)).toEqual([true]);
   });
+
+  test('retire resolves once the requests are answered, not when docker rm is done; removed() and close() wait for the removal', async () => {
+    const { p, made } = pool(1);
+    await p.prewarm();
+    // Removing a container takes a while (docker rm): hold it until the test lets it finish.
+    let finishRemoval!: () => void;
+    const removal = new Promise<void>(r => { finishRemoval = r; });
+    const realDestroy = made[0].destroy.bind(made[0]);
+    let removing = false;
+    made[0].destroy = async () => { removing = true; await removal; await realDestroy(); };
+    await p.retire();
+    expect(removing).toBe(true);
+    expect(made[0].destroyed).toBe(false);
+    let removed = false;
+    const gone = p.removed().then(() => { removed = true; });
+    let closed = false;
+    const closing = p.close().then(() => { closed = true; });
+    await new Promise(r => setTimeout(r, 10));
+    expect({ removed, closed }).toEqual({ removed: false, closed: false });
+    finishRemoval();
+    await Promise.all([gone, closing]);
+    expect(made[0].destroyed).toBe(true);
+    expect(FakeSandbox.live).toBe(0);
+  });
+
+  test('close waits for an environment discarded after a failed request to be removed', async () => {
+    const { p, made } = pool(1, n => n !== 1);
+    await call(p, 0);
+    let finishRemoval!: () => void;
+    const removal = new Promise<void>(r => { finishRemoval = r; });
+    const realDestroy = made[0].destroy.bind(made[0]);
+    made[0].destroy = async () => { await removal; await realDestroy(); };
+    await call(p, 1);
+    let closed = false;
+    const closing = p.close().then(() => { closed = true; });
+    await new Promise(r => setTimeout(r, 10));
+    expect(closed).toBe(false);
+    finishRemoval();
+    await closing;
+    expect(FakeSandbox.live).toBe(0);
+  });
 });

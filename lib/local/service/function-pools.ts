@@ -1,14 +1,16 @@
-// The functions behind the front doors, each with its warm pool (serve's SandboxPool: one request per
-// environment, reused while healthy), and START/END/REPORT lines around every invocation, as `serve`
-// writes them. Authorizers and route functions share the pools.
+// The served functions, each with its warm pool (one request per environment, reused while healthy), and
+// START/END/REPORT lines around every invocation. `serve`'s Invoke API and `api`'s front doors both serve through
+// it; in `api`, authorizers and route functions share the pools.
 import * as crypto from 'crypto';
 import { LocalFunction } from '../functions/local-function';
 import { endLine, reportLine, startLine } from '../runtime/report';
 import { InvocationResult, InvokeOptions } from '../runtime/sandbox';
-import { SandboxPool } from '../service/pool';
+import { SandboxPool } from './pool';
 
 export class FunctionPools {
   private readonly pools = new Map<LocalFunction, SandboxPool>();
+  /** Pools of functions --watch replaced, until their environments are removed. */
+  private readonly retired = new Set<SandboxPool>();
 
   constructor(private readonly o: { readonly maxConcurrency: number; readonly log: (text: string) => void }) {}
 
@@ -32,17 +34,28 @@ export class FunctionPools {
   }
 
   /**
-   * Retires the pools of functions not in `served` (--watch replaced or removed them): they take no new request and go
-   * once the requests already on them are answered.
+   * Retires the pools of functions not in `served` (--watch replaced or removed them): they take no new request.
+   * Resolves once the requests already on them are answered; their environments are removed in the background
+   * (retiredRemoved() tells when).
    */
   async retireAllBut(served: readonly LocalFunction[]): Promise<void> {
     const retired = [...this.pools.entries()].filter(([fn]) => !served.includes(fn));
-    for (const [fn] of retired) this.pools.delete(fn);
+    for (const [fn, pool] of retired) {
+      this.pools.delete(fn);
+      this.retired.add(pool);
+    }
     await Promise.all(retired.map(([, pool]) => pool.retire()));
   }
 
-  /** Removes every environment of every function. */
+  /** Resolves once the environments of every retired pool are removed. */
+  async retiredRemoved(): Promise<void> {
+    const pools = [...this.retired];
+    await Promise.all(pools.map(p => p.removed()));
+    for (const p of pools) this.retired.delete(p);
+  }
+
+  /** Removes every environment of every function, retired ones included. */
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map(p => p.close()));
+    await Promise.all([...this.pools.values(), ...this.retired].map(p => p.close()));
   }
 }
