@@ -12,7 +12,6 @@ import { AuthDecision, FunctionAnswer, runLambdaAuthorizer } from './authorizers
 import { isPreflight, preflightHeaders, withCorsHeaders } from './cors';
 import { eventV1 } from './event-v1';
 import { eventV2 } from './event-v2';
-import { FunctionPools } from '../service/function-pools';
 import { GatewayError, GatewayErrorType, gatewayError, gatewayResponseTypes } from './gateway-errors';
 import { GATEWAY_MAX_REQUEST_BYTES } from './gateway-facts';
 import { MappedResponse, mapResponseV1, mapResponseV2 } from './proxy-response';
@@ -24,6 +23,7 @@ import { MAX_SYNC_REQUEST_BYTES } from '../../lambda-facts';
 import { LocalFunction } from '../functions/local-function';
 import { StreamedResponse } from '../runtime/runtime-api';
 import { InvocationResult } from '../runtime/sandbox';
+import { FunctionPools } from '../service/function-pools';
 import { RebuildGate } from '../watch/rebuild-gate';
 
 type Headers = [string, string][];

@@ -4,10 +4,10 @@
 // stops listening, and replaced functions' pools retire.
 import { KeySet } from './authorizers/jwt-authorizer';
 import { FrontDoor, functionKey } from './front-door';
-import { FunctionPools } from '../service/function-pools';
 import { RouteRow, routeRow } from './route-table';
 import { ApiInfo, HttpRoute, MockRoute } from './routes';
 import { LocalFunction } from '../functions/local-function';
+import { FunctionPools } from '../service/function-pools';
 import { RebuildGate } from '../watch/rebuild-gate';
 
 export interface FrontDoorsOptions {

@@ -2,10 +2,10 @@
 // START/END/REPORT lines around every invocation. `serve`'s Invoke API and `api`'s front doors both serve through
 // it; in `api`, authorizers and route functions share the pools.
 import * as crypto from 'crypto';
+import { SandboxPool } from './pool';
 import { LocalFunction } from '../functions/local-function';
 import { endLine, reportLine, startLine } from '../runtime/report';
 import { InvocationResult, InvokeOptions } from '../runtime/sandbox';
-import { SandboxPool } from './pool';
 
 export class FunctionPools {
   private readonly pools = new Map<LocalFunction, SandboxPool>();

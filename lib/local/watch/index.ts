@@ -200,7 +200,9 @@ export class FunctionWatcher {
   }
 
   /** Content-only edits: each changed image rebuilt from its last context with the edited files, no synth. */
-  private async rebuildContents(plan: NonNullable<ReturnType<typeof contentOnlyPlan>>, what: string, took: () => string, open: () => void): Promise<void> {
+  private async rebuildContents(
+    plan: NonNullable<ReturnType<typeof contentOnlyPlan>>, what: string, took: () => string, open: () => void,
+  ): Promise<void> {
     const replaced: Replacement[] = [];
     const failed: FailedReload[] = [];
     for (const [fn, { context, files }] of plan) {
