@@ -5,9 +5,9 @@ import { request } from 'http';
 import { PassThrough } from 'stream';
 import { LocalFunction } from '../../../lib/local/functions/local-function';
 import { FrontDoor, hostAllowed, localApiId } from '../../../lib/local/http/front-door';
-import { FunctionPools } from '../../../lib/local/service/function-pools';
 import { ApiInfo, HttpRoute, MockRoute } from '../../../lib/local/http/routes';
 import { InvocationResult, InvokeOptions } from '../../../lib/local/runtime/sandbox';
+import { FunctionPools } from '../../../lib/local/service/function-pools';
 import { RebuildGate } from '../../../lib/local/watch/rebuild-gate';
 
 type Handler = (event: any, opts: InvokeOptions) => Promise<{ payload: unknown; error?: boolean; raw?: Buffer }>;
