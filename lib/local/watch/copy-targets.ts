@@ -89,7 +89,9 @@ function scopeAt(stage: readonly Instruction[], point: number, o: CopyTargetsInp
     } else if (keyword === 'WORKDIR') {
       const dir = expand(operands(i).join(' '), variables);
       // The first WORKDIR of the stage is relative to the base image's, which only the image knows when no other follows.
-      workdir = dir === undefined ? undefined : path.posix.isAbsolute(dir) ? path.posix.normalize(dir) : (sawWorkdir && workdir ? path.posix.resolve(workdir, dir) : undefined);
+      if (dir === undefined) workdir = undefined;
+      else if (path.posix.isAbsolute(dir)) workdir = path.posix.normalize(dir);
+      else workdir = sawWorkdir && workdir ? path.posix.resolve(workdir, dir) : undefined;
       sawWorkdir = true;
     }
   }
