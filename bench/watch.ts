@@ -138,7 +138,7 @@ async function main(): Promise<void> {
         // answered by the old code; later ones wait for the rebuild).
         await waitFor(async () => ((await invoke(f.name)) === v ? true : undefined), `${f.name} ${v}`, 300_000);
         loops.set(f.name, [...(loops.get(f.name) ?? []), Date.now() - saved]);
-        const line = await waitFor(() => c.stderr().split('\n').filter(l => l.startsWith(`watch: Bench/${f.name} rebuilt`))[i - 1], 'the rebuild line', 10_000);
+        const line = await waitFor(() => c.stderr().split('\n').filter(l => /^watch: Bench\/\S+ (rebuilt|updated) /.test(l) && l.startsWith(`watch: Bench/${f.name} `))[i - 1], 'the rebuild line', 10_000);
         lines.set(f.name, [...(lines.get(f.name) ?? []), line.replace(/^watch: /, '')]);
       }
     }

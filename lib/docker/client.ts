@@ -69,8 +69,8 @@ export function runDockerSync(args: string[], options: DockerRunOptions = {}): D
  * Starts the client attached, output piped: the caller reads a container's stdout/stderr live.
  * `env` adds to the client's environment (what `-e NAME` without a value reads).
  */
-export function spawnDocker(args: string[], env: { [name: string]: string } = {}): ChildProcess {
-  return spawnProcess(dockerCommand(), args, env);
+export function spawnDocker(args: string[], env: { [name: string]: string } = {}, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  return spawnProcess(dockerCommand(), args, env, stdin);
 }
 
 function settle(args: string[], options: DockerRunOptions, outcome: ProcessOutcome): DockerResult {

@@ -1,5 +1,7 @@
 // What the local runtime asks of the engine about containers and networks (remove, list by label, exec, a running
 // one's addresses, the bridge's gateway), through the one client.
+import * as fs from 'fs';
+import * as tar from 'tar-stream';
 import { runDocker } from './client';
 
 /** The default bridge network's gateway and subnets, as the engine reports them (the gateway is often left out). */
@@ -42,4 +44,30 @@ export async function containerAddresses(name: string): Promise<{ id: string; ad
   // A created container that never started reports Go's zero time (0001-01-01T00:00:00Z).
   const startedAt = Date.parse(started ?? '');
   return { id, addresses: addresses.filter(Boolean), startedAt: Number.isFinite(startedAt) && startedAt > 0 ? startedAt : undefined };
+}
+
+/** A host file and the absolute path it takes in a container. */
+export interface FileIntoContainer {
+  readonly source: string;
+  readonly destination: string;
+}
+
+/**
+ * Writes files into a container as a build's COPY would: owned by root, with the source's mode and time, in one
+ * archive (`docker cp -a - NAME:/`); throws Docker's error. The destinations' directories must exist.
+ */
+export async function copyFilesInto(name: string, files: readonly FileIntoContainer[]): Promise<void> {
+  const archive = tar.pack();
+  const chunks: Buffer[] = [];
+  archive.on('data', (c: unknown) => { chunks.push(c as Buffer); });
+  const done = new Promise<void>((resolve, reject) => { archive.on('end', resolve); archive.on('error', reject); });
+  for (const f of files) {
+    const st = fs.statSync(f.source);
+    const content = fs.readFileSync(f.source);
+    // eslint-disable-next-line no-bitwise
+    archive.entry({ name: f.destination.replace(/^\/+/, ''), size: content.length, mode: st.mode & 0o7777, mtime: st.mtime, uid: 0, gid: 0, type: 'file' }, content);
+  }
+  archive.finalize();
+  await done;
+  await runDocker(['cp', '-a', '-', `${name}:/`], { input: Buffer.concat(chunks) });
 }

@@ -8,7 +8,7 @@ export interface ProcessRunOptions {
   /** Added to the process environment. */
   readonly env?: { [name: string]: string | undefined };
   /** Written to the process's stdin. */
-  readonly input?: string;
+  readonly input?: string | Buffer;
   /** Called with every chunk of output (stdout and stderr), e.g. to show build progress. Async runs only. */
   readonly onOutput?: (chunk: string) => void;
   /** Kill the process after this long. */
@@ -62,9 +62,9 @@ export function runProcessSync(command: string, args: readonly string[], options
   return { started: true, result: { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' } };
 }
 
-/** Starts a process attached, output piped, stdin closed; `env` adds to the environment. */
-export function spawnProcess(command: string, args: readonly string[], env: { [name: string]: string } = {}): ChildProcess {
-  return spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a process attached, output piped, stdin closed (or piped, to write to it); `env` adds to the environment. */
+export function spawnProcess(command: string, args: readonly string[], env: { [name: string]: string } = {}, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  return spawn(command, args, { env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
 }
 
 function environment(options: ProcessRunOptions): NodeJS.ProcessEnv {

@@ -57,7 +57,8 @@ describeWithDocker('serve --watch after SIGKILL', () => {
 
     const first = await serve();
     fs.writeFileSync(path.join(project, 'fn', 'index.js'), handler('two'));
-    await waitFor(() => (first.c.stderr().includes('watch: Kill/Fn rebuilt') ? true : undefined), 'the content-only rebuild');
+    // Copied into the waiting environment, then its image built behind it (and a new waiting environment started from it).
+    await waitFor(() => (first.c.stderr().includes('watch: Kill/Fn image built in') ? true : undefined), 'the content-only build');
     const r = await fetch(`http://127.0.0.1:${first.port}/2015-03-31/functions/Kill%2FFn/invocations`, { method: 'POST', body: '{}' });
     expect(await r.json()).toEqual({ version: 'two' });
     const pid = first.c.child.pid!;

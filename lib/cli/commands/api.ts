@@ -106,8 +106,7 @@ export function configureApiCommand(command: Command): Command {
           },
           served: () => target.functions,
           apply: (_next, fns) => target.update({ routes: latest.routes, mocks: latest.mocks, functions: fns }),
-          prewarm: fn => target.pools.poolOf(fn).prewarm(),
-          retiredRemoved: () => target.pools.retiredRemoved(),
+          pools: target.pools,
         }, opts);
         const rows = doors.rows();
         if (opts.routes) fs.writeFileSync(opts.routes, JSON.stringify(rows.map(({ stage: _s, ...r }) => r), undefined, 2) + '\n');

@@ -89,8 +89,7 @@ export function configureServeCommand(command: Command): Command {
           wanted: next => wantedFunctions(next, opts.function),
           served: () => target.served,
           apply: async (_next, fns) => { await target.serve(fns); return []; },
-          prewarm: fn => target.poolOf(fn).prewarm(),
-          retiredRemoved: () => target.pools.retiredRemoved(),
+          pools: target.pools,
         }, opts); const port = await server.listen(opts.port, opts.host);
         process.stderr.write(`Lambda Invoke API at http://${opts.host}:${port} (endpoint for the AWS SDK/CLI); functions:\n`);
         for (const f of functions) process.stderr.write(`  ${f.spec.path}  (${f.spec.logicalId}, ${f.spec.functionName})\n`);

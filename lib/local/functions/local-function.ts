@@ -20,6 +20,8 @@ export interface LocalFunctionOptions {
   readonly account?: string;
   /** The build context and Dockerfile of the image, when the app builds it (the debugger maps /var/task back to it). */
   readonly buildContext?: { readonly directory: string; readonly dockerfile: string };
+  /** Set while the image is still being built (--watch builds it after the first environment runs): starts wait for it. */
+  readonly imageReady?: Promise<void>;
 }
 
 export class LocalFunction {
@@ -51,8 +53,9 @@ export class LocalFunction {
     this.debugSettings = debug;
   }
 
-  /** Starts a new execution environment; `onOutput` receives its output live. */
-  async startSandbox(onOutput?: (chunk: Buffer) => void): Promise<Sandbox> {
+  /** Starts a new execution environment (held: see SandboxOptions.held); `onOutput` receives its output live. */
+  async startSandbox(onOutput?: (chunk: Buffer) => void, o: { readonly held?: boolean } = {}): Promise<Sandbox> {
+    await this.o.imageReady;
     return Sandbox.start({
       fn: this.o.fn,
       image: this.o.image,
@@ -63,6 +66,7 @@ export class LocalFunction {
       host: await runtimeHost(),
       onOutput,
       debug: this.debug,
+      held: o.held,
     });
   }
 }

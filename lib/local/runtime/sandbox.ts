@@ -15,7 +15,7 @@ import { OwnerIdentity, currentOwner, ownerLabelArgs } from './owner';
 import { RuntimeApiServer, RuntimeInvocation, RuntimeOutcome } from './runtime-api';
 import { RuntimeHost } from './runtime-host';
 import { AppFunction } from '../../assembly/app-function';
-import { ImageRunConfig, containerAddresses, execIn, removeContainers, spawnDocker } from '../../docker';
+import { FileIntoContainer, ImageRunConfig, containerAddresses, copyFilesInto, execIn, removeContainers, spawnDocker } from '../../docker';
 import { INIT_TIMEOUT_MS, dockerPlatform } from '../../lambda-facts';
 import { SandboxDebug } from '../debug/debug-plan';
 import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
@@ -39,6 +39,11 @@ export interface SandboxOptions {
   readonly owner?: OwnerIdentity;
   /** A debugger's settings, added at run time; while one is attached, the timeouts are suspended. */
   readonly debug?: SandboxDebug;
+  /**
+   * Start the container but hold the runtime until resume() (a standby for --watch: files can be copied in first).
+   * Needs /bin/sh in the image; the Init phase and its limit start at resume().
+   */
+  readonly held?: boolean;
 }
 
 /** One invocation's result, with everything REPORT and the Invoke API need. */
@@ -97,8 +102,11 @@ export class Sandbox {
     try {
       const port = await runtime.listen(o.host.bind);
       const env = Sandbox.environment(o, port);
-      const child = spawnDocker(Sandbox.runArgs(o, name, env), env);
-      return new Sandbox(o, name, container, runtime, child, performance.now());
+      const child = spawnDocker(Sandbox.runArgs(o, name, env), env, o.held ? 'pipe' : 'ignore');
+      const sandbox = new Sandbox(o, name, container, runtime, child, performance.now());
+      // Known before the runtime's first poll, so resuming does not wait for `docker inspect`.
+      if (o.held) void container.waitKnown(() => !sandbox.alive);
+      return sandbox;
     } catch (e) {
       await runtime.close().catch(() => undefined);
       throw e;
@@ -111,7 +119,7 @@ export class Sandbox {
     const entry = fn.entryPoint ?? o.imageInfo.entrypoint;
     const cmd = fn.command ?? o.imageInfo.cmd;
     const platform = dockerPlatform(fn.architecture);
-    const args = ['run', '--rm', '--name', name, ...ownerLabelArgs(o.owner ?? currentOwner()),
+    const args = ['run', '--rm', ...(o.held ? ['-i'] : []), '--name', name, ...ownerLabelArgs(o.owner ?? currentOwner()),
       '--platform', platform,
       // MemorySize is the hard limit, with no swap on top: over it, the kernel kills the runtime as Lambda does.
       '--memory', `${fn.memoryMb}m`, '--memory-swap', `${fn.memoryMb}m`,
@@ -119,8 +127,10 @@ export class Sandbox {
     // `-e NAME` takes the value from the client's environment: values (credentials) never show in `ps`.
     for (const k of Object.keys(env)) args.push('-e', k);
     if (fn.workingDirectory) args.push('--workdir', fn.workingDirectory);
+    // Held: a shell waits for one line on stdin (or its end: the caller is gone), then becomes the runtime.
+    if (o.held) args.push('--entrypoint', '/bin/sh', o.image, '-c', 'read -r _ || exit 0; exec "$@" </dev/null', 'ccf-held', ...entry, ...cmd);
     // Lambda overrides ENTRYPOINT and CMD independently; docker's --entrypoint clears CMD, so pass both.
-    if (fn.entryPoint) args.push('--entrypoint', entry[0] ?? '', o.image, ...entry.slice(1), ...cmd);
+    else if (fn.entryPoint) args.push('--entrypoint', entry[0] ?? '', o.image, ...entry.slice(1), ...cmd);
     else if (fn.command) args.push(o.image, ...cmd);
     else args.push(o.image);
     return args;
@@ -153,6 +163,10 @@ export class Sandbox {
   private initLimitReached: Promise<void> | undefined;
   /** When `docker run` was called (epoch ms, as the engine's start times are). */
   private readonly spawnedAt = Date.now();
+  /** When a held runtime was let go (epoch ms): its Init phase starts there. */
+  private resumedAt: number | undefined;
+  private resumed: Promise<void>;
+  private markResumed!: () => void;
   private capture: Buffer[] | undefined;
   private readonly recentOutput: Buffer[] = [];
   private destroyed: Promise<void> | undefined;
@@ -187,15 +201,34 @@ export class Sandbox {
       // The client could not start (no docker binary): nothing runs, and nothing will close.
       child.on('error', () => { this.hasExited = true; r(); });
     });
+    this.resumed = o.held ? new Promise<void>(r => { this.markResumed = r; }) : Promise.resolve();
     void runtime.initDone.then(() => {
       this.initDoneAt = performance.now();
       const doneAt = Date.now();
-      this.initDuration = this.containerStartedAt().then(started => doneAt - (started ?? this.spawnedAt));
+      this.initDuration = this.resumedAt !== undefined
+        ? Promise.resolve(doneAt - this.resumedAt)
+        : this.containerStartedAt().then(started => doneAt - (started ?? this.spawnedAt));
     });
   }
 
   get alive(): boolean {
     return !this.hasExited && !this.destroyed;
+  }
+
+  /** A held environment, once its container runs: copies files in (as COPY would), e.g. an edit. Throws Docker's error. */
+  async copyIn(files: readonly FileIntoContainer[]): Promise<void> {
+    if (!this.o.held || this.resumedAt !== undefined) throw new Error(`${this.name} is not a held environment`);
+    await this.container.waitKnown(() => !this.alive);
+    await copyFilesInto(this.name, files);
+  }
+
+  /** Lets a held runtime start (its Init phase begins now); nothing for one that was never held. */
+  resume(): void {
+    if (!this.o.held || this.resumedAt !== undefined) return;
+    this.resumedAt = Date.now();
+    this.child.stdin?.on('error', () => undefined);
+    this.child.stdin?.end('\n');
+    this.markResumed();
   }
 
   /** Resolves when the runtime has initialised (its first poll), or rejects with why it never will. */
@@ -339,6 +372,11 @@ export class Sandbox {
   private initLimit(): Promise<void> {
     if (this.o.debug) return new Promise<void>(() => {});
     this.initLimitReached ??= (async () => {
+      await this.resumed;
+      if (this.resumedAt !== undefined) {
+        await delay(Math.max(0, this.resumedAt + INIT_TIMEOUT_MS - Date.now()));
+        return;
+      }
       let deadline = this.spawnedAt + INIT_TIMEOUT_MS;
       for (;;) {
         await delay(Math.max(0, deadline - Date.now()));
@@ -422,5 +460,13 @@ class ContainerAddress {
 
   async startedAt(): Promise<number | undefined> {
     return (await this.lookup())?.startedAt;
+  }
+
+  /** Asks until the container runs and has its addresses (or `gone` says it never will, or 30 s pass). */
+  async waitKnown(gone: () => boolean): Promise<void> {
+    for (const until = Date.now() + 30_000; Date.now() < until && !gone();) {
+      if ((await this.lookup())?.addresses.length) return;
+      await delay(50);
+    }
   }
 }

@@ -5,7 +5,7 @@ import * as crypto from 'crypto';
 import { SandboxPool } from './pool';
 import { LocalFunction } from '../functions/local-function';
 import { endLine, reportLine, startLine } from '../runtime/report';
-import { InvocationResult, InvokeOptions } from '../runtime/sandbox';
+import { InvocationResult, InvokeOptions, Sandbox } from '../runtime/sandbox';
 
 export class FunctionPools {
   private readonly pools = new Map<LocalFunction, SandboxPool>();
@@ -22,6 +22,21 @@ export class FunctionPools {
       this.pools.set(fn, pool);
     }
     return pool;
+  }
+
+  /** Starts one environment of `fn` and waits for its runtime (serve --warm; --watch after a rebuild). */
+  prewarm(fn: LocalFunction): Promise<void> {
+    return this.poolOf(fn).prewarm();
+  }
+
+  /** Makes a resumed held environment `fn`'s first; resolves once its runtime has initialised. */
+  adopt(fn: LocalFunction, sandbox: Sandbox): Promise<void> {
+    return this.poolOf(fn).adopt(sandbox);
+  }
+
+  /** Starts a held environment of `fn` (a standby for --watch), its output going where the pools' goes. */
+  startHeld(fn: LocalFunction): Promise<Sandbox> {
+    return fn.startSandbox(c => this.o.log(c.toString('utf8')), { held: true });
   }
 
   /** Runs one event on a warm environment of `fn`, with the platform lines. */

@@ -43,6 +43,21 @@ export class SandboxPool {
     }
   }
 
+  /**
+   * Takes an environment started elsewhere (--watch's waiting one, resumed with the edit in it) as this pool's; resolves
+   * once its runtime has initialised, like prewarm.
+   */
+  async adopt(s: Sandbox): Promise<void> {
+    this.all.add(s);
+    try {
+      await s.warm();
+      this.release(s, true);
+    } catch (e) {
+      this.release(s, false);
+      throw e;
+    }
+  }
+
   /** Runs one event on an environment of the pool. */
   async invoke(payload: Buffer, opts: InvokeOptions = {}): Promise<InvocationResult> {
     const s = await this.acquire();

@@ -13,7 +13,7 @@ import { ContextScope, FileEvent } from './watch-scope';
 import { dockerBuildCommand } from '../../assembly/build-image';
 import { inspectImage, runDocker } from '../../docker';
 import { sweepDirectoriesOfEndedProcesses } from '../../process-running';
-import { LocalFunction } from '../functions/local-function';
+import { LocalFunction, LocalFunctionOptions } from '../functions/local-function';
 import { OWNER_LABEL, currentOwner, ownerFromLabels, ownerLabelArgs, ownerState } from '../runtime/owner';
 
 export const WATCH_IMAGE_REPOSITORY = 'cdk-container-function-watch';
@@ -73,30 +73,75 @@ function plainFileWithin(root: string, relative: string): boolean {
 /** What this process built on the fast path, to remove when a function moves on and when it ends. */
 export class ContentBuilds {
   private count = 0;
-  private readonly made = new Map<LocalFunction, { image: string; directory: string }>();
+  private readonly made = new Map<LocalFunction, { image: string; directory: string; building?: Promise<void> }>();
 
   /** Builds `fn`'s image from its last context with `files` copied in from the user's `context`; throws Docker's error. */
   async rebuild(fn: LocalFunction, context: ContextScope, files: readonly string[]): Promise<LocalFunction> {
-    if (fn.spec.image.kind !== 'asset') throw new Error(`${fn.spec.path} is not built from an image asset`);
-    const last = fn.o.buildContext!;
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), `${DIRECTORY_PREFIX}${process.pid}-`));
+    const { directory, image } = this.stage(fn, context, files);
     try {
-      fs.cpSync(last.directory, directory, { recursive: true, verbatimSymlinks: true });
-      for (const f of files) fs.copyFileSync(path.join(context.directory, f), path.join(directory, f));
-      const image = `${WATCH_IMAGE_REPOSITORY}:${process.pid}-${++this.count}`;
-      const command = dockerBuildCommand(fn.spec.image.asset);
-      const args = command.args.map((a, i) => (command.args[i - 1] === '--tag' ? image : a));
-      args.splice(args.length - 1, 0, ...ownerLabelArgs(currentOwner()));
-      await runDocker(args, { cwd: directory, env: command.env });
+      await this.build(fn, directory, image);
       const imageInfo = await inspectImage(image, { mustExist: true });
-      const fresh = await LocalFunction.prepare({ ...fn.o, image, imageInfo, buildContext: { directory, dockerfile: last.dockerfile } });
-      if (fn.debug) fresh.attachDebugger(fn.debug);
-      this.made.set(fresh, { image, directory });
-      return fresh;
+      return await this.record(fn, { image, imageInfo, imageReady: undefined, buildContext: { directory, dockerfile: fn.o.buildContext!.dockerfile } }, directory);
     } catch (e) {
       if (![...this.made.values()].some(m => m.directory === directory)) fs.rmSync(directory, { recursive: true, force: true });
       throw e;
     }
+  }
+
+  /**
+   * The function as the edit makes it, at once: its image (same settings as the last one: only file contents changed)
+   * is built by the returned build(), which its new environments wait for. For an edit already running in a waiting
+   * environment (copy-targets.ts), so the first response does not wait for `docker build`.
+   */
+  async rebuildLater(fn: LocalFunction, context: ContextScope, files: readonly string[]): Promise<{ fresh: LocalFunction; build: () => Promise<void> }> {
+    const { directory, image } = this.stage(fn, context, files);
+    let built!: () => void;
+    let failed!: (e: Error) => void;
+    const imageReady = new Promise<void>((resolve, reject) => { built = resolve; failed = reject; });
+    // A failed build is reported by build(); environments started meanwhile fail with its error.
+    imageReady.catch(() => undefined);
+    let fresh: LocalFunction;
+    try {
+      fresh = await this.record(fn, { image, imageInfo: fn.imageInfo, imageReady, buildContext: { directory, dockerfile: fn.o.buildContext!.dockerfile } }, directory);
+    } catch (e) {
+      fs.rmSync(directory, { recursive: true, force: true });
+      throw e;
+    }
+    return {
+      fresh,
+      build: () => this.build(fn, directory, image).then(built, e => { failed(e as Error); throw e; }),
+    };
+  }
+
+  /** A copy of `fn`'s last context with `files` copied over it from the user's `context`, and the tag to build it as. */
+  private stage(fn: LocalFunction, context: ContextScope, files: readonly string[]): { directory: string; image: string } {
+    if (fn.spec.image.kind !== 'asset') throw new Error(`${fn.spec.path} is not built from an image asset`);
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), `${DIRECTORY_PREFIX}${process.pid}-`));
+    try {
+      fs.cpSync(fn.o.buildContext!.directory, directory, { recursive: true, verbatimSymlinks: true });
+      for (const f of files) fs.copyFileSync(path.join(context.directory, f), path.join(directory, f));
+    } catch (e) {
+      fs.rmSync(directory, { recursive: true, force: true });
+      throw e;
+    }
+    return { directory, image: `${WATCH_IMAGE_REPOSITORY}:${process.pid}-${++this.count}` };
+  }
+
+  /** Builds `directory` with the asset's own build command, under `image`, labelled with its owner. */
+  private async build(fn: LocalFunction, directory: string, image: string): Promise<void> {
+    if (fn.spec.image.kind !== 'asset') throw new Error(`${fn.spec.path} is not built from an image asset`);
+    const command = dockerBuildCommand(fn.spec.image.asset);
+    const args = command.args.map((a, i) => (command.args[i - 1] === '--tag' ? image : a));
+    args.splice(args.length - 1, 0, ...ownerLabelArgs(currentOwner()));
+    await runDocker(args, { cwd: directory, env: command.env });
+  }
+
+  /** The new function, recorded with its image and copy (removed with it). */
+  private async record(fn: LocalFunction, o: Partial<LocalFunctionOptions> & { image: string }, directory: string): Promise<LocalFunction> {
+    const fresh = await LocalFunction.prepare({ ...fn.o, ...o });
+    if (fn.debug) fresh.attachDebugger(fn.debug);
+    this.made.set(fresh, { image: o.image, directory, building: o.imageReady?.catch(() => undefined) });
+    return fresh;
   }
 
   /** Removes the image and copy built for `fn` (after its containers are gone). */
@@ -104,6 +149,8 @@ export class ContentBuilds {
     const m = this.made.get(fn);
     if (!m) return;
     this.made.delete(fn);
+    // A build still running would tag the image after its removal.
+    await m.building;
     await runDocker(['image', 'rm', '-f', m.image], { allowFailure: true });
     fs.rmSync(m.directory, { recursive: true, force: true });
   }

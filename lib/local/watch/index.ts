@@ -11,12 +11,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FSWatcher, watch } from 'chokidar';
 import { ContentBuilds, SeenEdit, contentOnlyPlan, removeStaleContentBuilds } from './content-rebuild';
+import { CopyTarget } from './copy-targets';
 import { RebuildGate } from './rebuild-gate';
 import { FailedReload, Replacement, reloadFunctions } from './reload';
+import { Standbys } from './standbys';
 import { ContextScope, FileEvent, WatchScope, readWatchConfig, watchScope } from './watch-scope';
 import { AppAssembly, AppFunction, readApp, resolveAssembly } from '../../assembly';
 import { PrepareOptions } from '../functions/load';
 import { LocalFunction } from '../functions/local-function';
+import { Sandbox } from '../runtime/sandbox';
+import { FunctionPools } from '../service/function-pools';
 
 /** What the watcher drives: the endpoint serving the functions (`serve`'s Invoke API, or `api`'s front doors). */
 export interface WatchTarget {
@@ -30,10 +34,11 @@ export interface WatchTarget {
    * replaced functions are answered. Returns lines for the user (e.g. routes added or gone).
    */
   apply(app: AppAssembly, functions: readonly LocalFunction[]): Promise<string[]>;
-  /** Starts one environment of a function, so the first request after a rebuild finds it warm. */
-  prewarm(fn: LocalFunction): Promise<void>;
-  /** Resolves once the containers of replaced functions (removed in the background after apply) are gone. */
-  retiredRemoved(): Promise<void>;
+  /**
+   * The endpoint's environments: warm one (so the first request after a rebuild finds it warm), start a held one
+   * (standbys.ts), adopt a resumed one, and tell when replaced functions' containers (removed after apply) are gone.
+   */
+  readonly pools: Pick<FunctionPools, 'prewarm' | 'startHeld' | 'adopt' | 'retiredRemoved'>;
 }
 
 export interface WatchOptions extends PrepareOptions {
@@ -43,7 +48,10 @@ export interface WatchOptions extends PrepareOptions {
   readonly appDirectory?: string;
   /** Where the watcher's lines go. */
   readonly print: (line: string) => void;
-  /** Quiet time after the last edit before a rebuild starts (editors write a file in several steps). @default 100 */
+  /**
+   * Quiet time after the last edit before a rebuild starts (an editor's save is a few writes within milliseconds; a
+   * rebuild started between them is followed by another). @default 50
+   */
   readonly settleMs?: number;
 }
 
@@ -53,6 +61,7 @@ export class FunctionWatcher {
   /** The edits seen since the last rebuild began, by file. */
   private readonly pending = new Map<string, SeenEdit>();
   private readonly builds = new ContentBuilds();
+  private readonly standbys: Standbys;
   private carried: SeenEdit[] = [];
   /** Background removals of replaced functions' content-only images. */
   private readonly retiring = new Set<Promise<void>>();
@@ -68,6 +77,7 @@ export class FunctionWatcher {
     const appArg = o.app ?? readAppCommand(this.appDirectory);
     const asDirectory = appArg ? path.resolve(this.appDirectory, appArg) : undefined;
     if (asDirectory && fs.statSync(asDirectory, { throwIfNoEntry: false })?.isDirectory()) this.assemblyDirectory = asDirectory;
+    this.standbys = new Standbys(fn => target.pools.startHeld(fn));
   }
 
   /** Starts watching; resolves once the watcher has read the directories (edits from then on are seen). */
@@ -99,6 +109,7 @@ export class FunctionWatcher {
       for (const c of s.contexts) this.printContext(c);
       for (const u of s.untraced) this.o.print(`watch: ${u.functions.join(', ')}: the source of ${rel(this.appDirectory, u.staged)} was not found below ${this.appDirectory}; its edits are seen only through the app's source`);
       this.o.print(`watch: app source ${rel(this.appDirectory, this.appDirectory)} (${readWatchConfig(this.appDirectory) ? 'cdk.json "watch" include/exclude' : 'everything but the assembly, dependencies and dot files'}): an edit re-synthesizes`);
+      this.standbys.keep(this.target.served());
     }
   }
 
@@ -113,6 +124,7 @@ export class FunctionWatcher {
     this.release?.();
     this.release = undefined;
     await this.watcher?.close();
+    await this.standbys.close();
   }
 
   /** Removes the images and copies of content-only rebuilds (once the endpoint has removed its containers). */
@@ -141,7 +153,7 @@ export class FunctionWatcher {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.running = this.running.then(() => this.rebuild());
-    }, this.o.settleMs ?? 100);
+    }, this.o.settleMs ?? 50);
   }
 
   private async rebuild(): Promise<void> {
@@ -191,6 +203,8 @@ export class FunctionWatcher {
         this.o.print(`watch: ${what}: no served function changed (${took()})`);
       }
       open();
+      this.standbys.drop([...result.replaced.map(r => r.old), ...result.removed]);
+      this.standbys.keep([...result.replaced.map(r => r.fresh), ...result.added]);
       this.retireBuilt([...result.replaced.map(r => r.old), ...result.removed]);
     } catch (e) {
       this.o.print(`watch: reload FAILED after ${took()} (${what}); still serving the last good code; the next edit retries:\n${(e as Error).message}`);
@@ -199,38 +213,104 @@ export class FunctionWatcher {
     }
   }
 
-  /** Content-only edits: each changed image rebuilt from its last context with the edited files, no synth. */
+  /**
+   * Content-only edits, no synth: an edit a build would only copy into the image is copied into the function's waiting
+   * environment, which then serves (its image is built behind it); any other is built from the last context.
+   */
   private async rebuildContents(
     plan: NonNullable<ReturnType<typeof contentOnlyPlan>>, what: string, took: () => string, open: () => void,
   ): Promise<void> {
     const replaced: Replacement[] = [];
+    const copied = new Map<LocalFunction, { sandbox: Sandbox; build: () => Promise<void>; carry: SeenEdit[] }>();
+    const builtBecause = new Map<LocalFunction, string>();
     const failed: FailedReload[] = [];
     for (const [fn, { context, files }] of plan) {
+      const carry = files.map(f => ({ file: path.join(context.directory, f), event: 'change' as const, change: { contexts: [context] } }));
       try {
+        const standby = await this.standbys.take(fn, files);
+        if ('sandbox' in standby) {
+          const later = await this.copyIn(fn, context, files, standby);
+          if (later) {
+            replaced.push({ old: fn, fresh: later.fresh, rebuilt: true });
+            copied.set(later.fresh, { sandbox: standby.sandbox, build: later.build, carry });
+            continue;
+          }
+        } else if (standby.reason) {builtBecause.set(fn, standby.reason);}
         replaced.push({ old: fn, fresh: await this.builds.rebuild(fn, context, files), rebuilt: true });
       } catch (e) {
         failed.push({ path: fn.spec.path, kept: fn, error: e as Error });
-        this.carried.push(...files.map(f => ({ file: path.join(context.directory, f), event: 'change' as const, change: { contexts: [context] } })));
+        this.carried.push(...carry);
       }
     }
-    if (this.closed) return;
+    if (this.closed) {
+      for (const c of copied.values()) void c.sandbox.destroy();
+      return;
+    }
     const next = this.target.served().map(f => replaced.find(r => r.old === f)?.fresh ?? f);
     // The new environments start first: removing the replaced ones would compete with their start for the engine.
-    const warmFailures = await this.prewarm(replaced.map(r => r.fresh));
+    const built = replaced.filter(r => !copied.has(r.fresh)).map(r => r.fresh);
+    const [warmFailures, adoptFailures] = await Promise.all([
+      this.prewarm(built),
+      this.adopt([...copied].map(([fresh, c]) => [fresh, c.sandbox])),
+    ]);
     await this.target.apply(this.app, next);
     for (const r of replaced) {
-      const warm = warmFailures.has(r.fresh) ? `; its first environment failed to start: ${warmFailures.get(r.fresh)}` : '';
-      this.o.print(`watch: ${r.fresh.spec.path} rebuilt in ${took()} (${what}; contents only, no synth)${warm}`);
+      const failure = warmFailures.get(r.fresh) ?? adoptFailures.get(r.fresh);
+      const warm = failure ? `; its first environment failed to start: ${failure}` : '';
+      const because = builtBecause.has(r.old) ? `; built: ${builtBecause.get(r.old)}` : '';
+      if (copied.has(r.fresh)) this.o.print(`watch: ${r.fresh.spec.path} updated in ${took()} (${what}; copied into a waiting environment, the image builds behind it)${warm}`);
+      else this.o.print(`watch: ${r.fresh.spec.path} rebuilt in ${took()} (${what}; contents only, no synth${because})${warm}`);
     }
     for (const f of failed) this.o.print(failedLine(f, took(), what));
     open();
+    this.standbys.drop(replaced.map(r => r.old));
+    this.standbys.keep(built);
     this.retireBuilt(replaced.map(r => r.old));
+    for (const [fresh, c] of copied) this.buildBehind(fresh, c.build, c.carry, what);
+  }
+
+  /** Copies an edit into `fn`'s waiting environment and lets its runtime start; undefined (environment removed) when that fails. */
+  private async copyIn(fn: LocalFunction, context: ContextScope, files: readonly string[], standby: { sandbox: Sandbox; targets: readonly CopyTarget[] }):
+  Promise<{ fresh: LocalFunction; build: () => Promise<void> } | undefined> {
+    const later = await this.builds.rebuildLater(fn, context, files);
+    try {
+      // From the staged copy the build reads, so the environment runs exactly what the image will hold.
+      const staged = later.fresh.o.buildContext!.directory;
+      await standby.sandbox.copyIn(standby.targets.map(t => ({ source: path.join(staged, t.file), destination: t.destination })));
+    } catch {
+      void standby.sandbox.destroy();
+      await this.builds.retire(later.fresh);
+      return undefined;
+    }
+    standby.sandbox.resume();
+    return later;
+  }
+
+  /** Builds the image of a function already serving a copied edit; new environments wait for it. */
+  private buildBehind(fresh: LocalFunction, build: () => Promise<void>, carry: SeenEdit[], what: string): void {
+    const started = Date.now();
+    const building = build().then(() => {
+      this.o.print(`watch: ${fresh.spec.path} image built in ${((Date.now() - started) / 1000).toFixed(1)} s (${what})`);
+      if (!this.closed && this.target.served().includes(fresh)) this.standbys.keep([fresh]);
+    }, e => {
+      this.o.print(`watch: ${fresh.spec.path}: image build FAILED (${what}); its running environment keeps the edit, new ones cannot start; the next edit retries:\n${(e as Error).message}`);
+      this.carried.push(...carry);
+    });
+    this.retiring.add(building);
+    void building.finally(() => this.retiring.delete(building));
+  }
+
+  /** Makes each resumed environment its function's first; the first line of each failure, by function. */
+  private async adopt(pairs: readonly [LocalFunction, Sandbox][]): Promise<Map<LocalFunction, string>> {
+    const failures = new Map<LocalFunction, string>();
+    await Promise.all(pairs.map(([f, s]) => this.target.pools.adopt(f, s).catch(e => { failures.set(f, (e as Error).message.split('\n')[0]); })));
+    return failures;
   }
 
   /** Warms one environment of each function; the first line of each failure, by function. */
   private async prewarm(functions: readonly LocalFunction[]): Promise<Map<LocalFunction, string>> {
     const failures = new Map<LocalFunction, string>();
-    await Promise.all(functions.map(f => this.target.prewarm(f).catch(e => { failures.set(f, (e as Error).message.split('\n')[0]); })));
+    await Promise.all(functions.map(f => this.target.pools.prewarm(f).catch(e => { failures.set(f, (e as Error).message.split('\n')[0]); })));
     return failures;
   }
 
@@ -239,7 +319,7 @@ export class FunctionWatcher {
    * are gone (an image still used by a container would stay behind, untagged); removeBuilt() waits for it.
    */
   private retireBuilt(functions: readonly LocalFunction[]): void {
-    const retiring = this.target.retiredRemoved().then(() => Promise.all(functions.map(f => this.builds.retire(f))));
+    const retiring = this.target.pools.retiredRemoved().then(() => Promise.all(functions.map(f => this.builds.retire(f))));
     const tracked = retiring.then(() => undefined, e => this.o.print(`watch: removing a replaced image failed: ${(e as Error).message}`));
     this.retiring.add(tracked);
     void tracked.finally(() => this.retiring.delete(tracked));
