@@ -81,7 +81,8 @@ export class ContentBuilds {
     try {
       await this.build(fn, directory, image);
       const imageInfo = await inspectImage(image, { mustExist: true });
-      return await this.record(fn, { image, imageInfo, imageReady: undefined, buildContext: { directory, dockerfile: fn.o.buildContext!.dockerfile } }, directory);
+      const buildContext = { directory, dockerfile: fn.o.buildContext!.dockerfile };
+      return await this.record(fn, { image, imageInfo, imageReady: undefined, buildContext }, directory);
     } catch (e) {
       if (![...this.made.values()].some(m => m.directory === directory)) fs.rmSync(directory, { recursive: true, force: true });
       throw e;
@@ -93,7 +94,8 @@ export class ContentBuilds {
    * is built by the returned build(), which its new environments wait for. For an edit already running in a waiting
    * environment (copy-targets.ts), so the first response does not wait for `docker build`.
    */
-  async rebuildLater(fn: LocalFunction, context: ContextScope, files: readonly string[]): Promise<{ fresh: LocalFunction; build: () => Promise<void> }> {
+  async rebuildLater(fn: LocalFunction, context: ContextScope, files: readonly string[]):
+  Promise<{ fresh: LocalFunction; build: () => Promise<void> }> {
     const { directory, image } = this.stage(fn, context, files);
     let built!: () => void;
     let failed!: (e: Error) => void;
@@ -102,7 +104,8 @@ export class ContentBuilds {
     imageReady.catch(() => undefined);
     let fresh: LocalFunction;
     try {
-      fresh = await this.record(fn, { image, imageInfo: fn.imageInfo, imageReady, buildContext: { directory, dockerfile: fn.o.buildContext!.dockerfile } }, directory);
+      const buildContext = { directory, dockerfile: fn.o.buildContext!.dockerfile };
+      fresh = await this.record(fn, { image, imageInfo: fn.imageInfo, imageReady, buildContext }, directory);
     } catch (e) {
       fs.rmSync(directory, { recursive: true, force: true });
       throw e;

@@ -25,6 +25,11 @@ import { FunctionPools } from '../service/function-pools';
 /** What the watcher drives: the endpoint serving the functions (`serve`'s Invoke API, or `api`'s front doors). */
 export interface WatchTarget {
   readonly gate: RebuildGate;
+  /**
+   * The endpoint's environments: warm one (so the first request after a rebuild finds it warm), start a held one
+   * (standbys.ts), adopt a resumed one, and tell when replaced functions' containers (removed after apply) are gone.
+   */
+  readonly pools: Pick<FunctionPools, 'prewarm' | 'startHeld' | 'adopt' | 'retiredRemoved'>;
   /** The functions of `app` to serve (all, the ones named, or the ones the routes run). Throws when none can be. */
   wanted(app: AppAssembly): AppFunction[];
   /** The functions served now. */
@@ -34,11 +39,6 @@ export interface WatchTarget {
    * replaced functions are answered. Returns lines for the user (e.g. routes added or gone).
    */
   apply(app: AppAssembly, functions: readonly LocalFunction[]): Promise<string[]>;
-  /**
-   * The endpoint's environments: warm one (so the first request after a rebuild finds it warm), start a held one
-   * (standbys.ts), adopt a resumed one, and tell when replaced functions' containers (removed after apply) are gone.
-   */
-  readonly pools: Pick<FunctionPools, 'prewarm' | 'startHeld' | 'adopt' | 'retiredRemoved'>;
 }
 
 export interface WatchOptions extends PrepareOptions {
@@ -270,8 +270,9 @@ export class FunctionWatcher {
   }
 
   /** Copies an edit into `fn`'s waiting environment and lets its runtime start; undefined (environment removed) when that fails. */
-  private async copyIn(fn: LocalFunction, context: ContextScope, files: readonly string[], standby: { sandbox: Sandbox; targets: readonly CopyTarget[] }):
-  Promise<{ fresh: LocalFunction; build: () => Promise<void> } | undefined> {
+  private async copyIn(
+    fn: LocalFunction, context: ContextScope, files: readonly string[], standby: { sandbox: Sandbox; targets: readonly CopyTarget[] },
+  ): Promise<{ fresh: LocalFunction; build: () => Promise<void> } | undefined> {
     const later = await this.builds.rebuildLater(fn, context, files);
     try {
       // From the staged copy the build reads, so the environment runs exactly what the image will hold.
