@@ -74,6 +74,7 @@ export async function prepareFunctions(app: AppAssembly, chosen: readonly AppFun
       image: images[i].image,
       imageInfo: images[i].info,
       environment,
+      overrides,
       region: fn.region ?? o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       account: fn.account,
       buildContext: stagedContextOf(fn),

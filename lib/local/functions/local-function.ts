@@ -16,6 +16,8 @@ export interface LocalFunctionOptions {
   readonly imageInfo?: ImageRunConfig;
   /** Template environment + --env-vars overrides + credentials, merged. */
   readonly environment: EnvMap;
+  /** What --env-vars set for this function (--watch reloads it when that changes). */
+  readonly overrides?: EnvMap;
   readonly region: string;
   readonly account?: string;
   /** The build context and Dockerfile of the image, when the app builds it (the debugger maps /var/task back to it). */

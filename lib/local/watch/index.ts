@@ -1,5 +1,6 @@
-// `--watch` for `serve` and `api`: an edit that only changes the contents of files in build contexts rebuilds those
-// images from their last context without a synth (content-rebuild.ts); any other edit to a build context or to the
+// `--watch` for `serve` and `api`: an edit that only changes the contents of files in build contexts is served without a
+// synth: copied into the function's waiting environment when a build would only copy it into the image (standbys.ts),
+// else built from the last context (content-rebuild.ts); any other edit to a build context or to the
 // app's own source re-synthesizes the app, and only images whose asset changed are rebuilt (an asset id is CDK's hash of the context, so
 // an unchanged image is neither rebuilt nor inspected); the replaced functions' warm containers are retired once
 // the requests already on them are answered, and one new environment of each is warmed. Requests arriving from the
@@ -90,10 +91,12 @@ export class FunctionWatcher {
       this.watcher.on('all', () => this.changed({ file: manifest, event: 'change', change: 'app' }));
     } else {
       const scope = this.scopeOf(this.app);
-      this.watcher = watch([...scope.roots], { ignoreInitial: true, ignored: p => this.scope!.prune(p) });
+      // The --env-vars file, wherever it is (a dot file, outside the app, excluded from its source): an edit reloads.
+      const envVars = this.o.envVarsFile ? path.resolve(this.o.envVarsFile) : undefined;
+      this.watcher = watch([...scope.roots, ...(envVars ? [envVars] : [])], { ignoreInitial: true, ignored: p => path.resolve(p) !== envVars && this.scope!.prune(p) });
       this.watcher.on('all', (event, file) => {
         if (event !== 'add' && event !== 'change' && event !== 'unlink') return;
-        const change = this.scope!.classify(file, event as FileEvent);
+        const change = path.resolve(file) === envVars ? 'app' : this.scope!.classify(file, event as FileEvent);
         if (change) this.changed({ file: path.resolve(file), event: event as FileEvent, change });
       });
     }

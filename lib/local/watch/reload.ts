@@ -4,6 +4,7 @@
 // when its asset id is new), a new one is prepared, a removed one goes. A build that fails leaves that function on its
 // last good image; the others go ahead.
 import { AppAssembly, AppFunction } from '../../assembly';
+import { EnvMap, overridesFor, readEnvVarsFile } from '../functions/environment';
 import { PrepareOptions, prepareFunctions } from '../functions/load';
 import { LocalFunction } from '../functions/local-function';
 
@@ -42,6 +43,11 @@ export function sameFunction(a: AppFunction, b: AppFunction): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+function sameVariables(a: EnvMap, b: EnvMap): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every(k => b[k] === a[k]);
+}
+
 /**
  * Reloads `served` against `wanted` (the functions of `app` to serve now). `prepare` is prepareFunctions (a test may
  * count its calls).
@@ -53,9 +59,11 @@ export async function reloadFunctions(app: AppAssembly, wanted: readonly AppFunc
   const replaced: Replacement[] = [];
   const added: LocalFunction[] = [];
   const failed: FailedReload[] = [];
+  // Read again: an edit to the --env-vars file reloads the functions whose values it changed.
+  const envFile = o.envVarsFile ? readEnvVarsFile(o.envVarsFile) : undefined;
   for (const spec of wanted) {
     const old = byPath.get(spec.path);
-    if (old && sameFunction(old.spec, spec)) { next.push(old); continue; }
+    if (old && sameFunction(old.spec, spec) && sameVariables(old.o.overrides ?? {}, overridesFor(spec, envFile))) { next.push(old); continue; }
     try {
       const [fresh] = await prepare(app, [spec], { ...o, quiet: true });
       if (old?.debug) fresh.attachDebugger(old.debug);

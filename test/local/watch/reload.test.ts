@@ -1,10 +1,13 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { AppAssembly, AppFunction } from '../../../lib/assembly';
 import { LocalFunction } from '../../../lib/local/functions/local-function';
 import { reloadFunctions } from '../../../lib/local/watch/reload';
+import { tempDir } from '../../support/temp-dir';
 
 const spec = (path: string, assetId: string, memoryMb = 128) =>
   ({ path, memoryMb, image: { kind: 'asset', asset: { id: assetId, source: { directory: `asset.${assetId}` }, baseDirectory: '/out', imageTags: [] } } }) as unknown as AppFunction;
-const local = (fn: AppFunction) => ({ spec: fn, debug: undefined, attachDebugger: jest.fn() }) as unknown as LocalFunction;
+const local = (fn: AppFunction, overrides = {}) => ({ spec: fn, o: { overrides }, debug: undefined, attachDebugger: jest.fn() }) as unknown as LocalFunction;
 const APP = {} as AppAssembly;
 const OPTS = { build: true, note: () => undefined };
 
@@ -38,5 +41,19 @@ describe('reloadFunctions: only what changed is prepared again', () => {
     expect(r.served[0]).toBe(a);
     expect(r.served.map(f => f.spec.path)).toEqual(['S/A', 'S/B', 'S/C']);
     expect(r.replaced.map(x => x.fresh.spec.path)).toEqual(['S/B']);
+  });
+
+  test('the --env-vars file is read again: a function whose values changed is reloaded (same image); the others are kept', async () => {
+    const file = path.join(tempDir('ccf-reload-env-'), 'env.json');
+    fs.writeFileSync(file, JSON.stringify({ 'S/Changed': { AA: 'two' }, 'S/Same': { AA: 'one' }, 'S/Dropped': {} }));
+    const changed = local(spec('S/Changed', 'a'), { AA: 'one' });
+    const same = local(spec('S/Same', 'b'), { AA: 'one' });
+    const dropped = local(spec('S/Dropped', 'c'), { BB: 'x' });
+    const prepare = jest.fn(async (_app: AppAssembly, chosen: readonly AppFunction[]) => chosen.map(f => local(f)));
+    const r = await reloadFunctions(APP, [spec('S/Changed', 'a'), spec('S/Same', 'b'), spec('S/Dropped', 'c')],
+      [changed, same, dropped], { ...OPTS, envVarsFile: file }, prepare);
+    expect(prepare.mock.calls.map(([, chosen]) => chosen.map(f => f.path))).toEqual([['S/Changed'], ['S/Dropped']]);
+    expect(r.served[1]).toBe(same);
+    expect(r.replaced.map(x => [x.old.spec.path, x.rebuilt])).toEqual([['S/Changed', false], ['S/Dropped', false]]);
   });
 });
