@@ -93,7 +93,10 @@ export class FunctionWatcher {
       const scope = this.scopeOf(this.app);
       // The --env-vars file, wherever it is (a dot file, outside the app, excluded from its source): an edit reloads.
       const envVars = this.o.envVarsFile ? path.resolve(this.o.envVarsFile) : undefined;
-      this.watcher = watch([...scope.roots, ...(envVars ? [envVars] : [])], { ignoreInitial: true, ignored: p => path.resolve(p) !== envVars && this.scope!.prune(p) });
+      this.watcher = watch([...scope.roots, ...(envVars ? [envVars] : [])], {
+        ignoreInitial: true,
+        ignored: p => path.resolve(p) !== envVars && this.scope!.prune(p),
+      });
       this.watcher.on('all', (event, file) => {
         if (event !== 'add' && event !== 'change' && event !== 'unlink') return;
         const change = path.resolve(file) === envVars ? 'app' : this.scope!.classify(file, event as FileEvent);

@@ -5,9 +5,10 @@ import { LocalFunction } from '../../../lib/local/functions/local-function';
 import { reloadFunctions } from '../../../lib/local/watch/reload';
 import { tempDir } from '../../support/temp-dir';
 
-const spec = (path: string, assetId: string, memoryMb = 128) =>
-  ({ path, memoryMb, image: { kind: 'asset', asset: { id: assetId, source: { directory: `asset.${assetId}` }, baseDirectory: '/out', imageTags: [] } } }) as unknown as AppFunction;
-const local = (fn: AppFunction, overrides = {}) => ({ spec: fn, o: { overrides }, debug: undefined, attachDebugger: jest.fn() }) as unknown as LocalFunction;
+const spec = (constructPath: string, assetId: string, memoryMb = 128) =>
+  ({ path: constructPath, memoryMb, image: { kind: 'asset', asset: { id: assetId, source: { directory: `asset.${assetId}` }, baseDirectory: '/out', imageTags: [] } } }) as unknown as AppFunction;
+const local = (fn: AppFunction, overrides = {}) =>
+  ({ spec: fn, o: { overrides }, debug: undefined, attachDebugger: jest.fn() }) as unknown as LocalFunction;
 const APP = {} as AppAssembly;
 const OPTS = { build: true, note: () => undefined };
 
