@@ -16,7 +16,7 @@ export function addWatchFlag(command: Command): Command {
   return command
     .option('--watch', 'serve edits as you save them: a code edit in a served image\'s build context (.dockerignore honoured) '
       + 'rebuilds that image, an edit to the app\'s source (cdk.json "watch") re-synthesizes and rebuilds only the changed '
-      + `images; requests that arrive during a rebuild wait for it (up to ${WATCH_REQUEST_WAIT_MS / 1000} s), so none is `
+      + `images; requests for a function being rebuilt wait for it (up to ${WATCH_REQUEST_WAIT_MS / 1000} s), so none is `
       + 'answered by old code after it');
 }
 

@@ -109,6 +109,8 @@ describeWithDocker('serve --watch', () => {
 
   test('a handler edit: only its image is rebuilt, and from the rebuild\'s end no answer comes from the old code', async () => {
     expect(await version('Greeter')).toBe('one');
+    // Warm, so calling it below starts nothing.
+    expect(await version('Other')).toBe('other-one');
     const lines = watchLines().length;
     const callsBefore = log.calls().length;
     // Callers keep invoking, before, during and after the rebuild.
@@ -121,7 +123,12 @@ describeWithDocker('serve --watch', () => {
         answers.push({ sent, received: Date.now(), ...r });
       }
     };
-    const callers = [caller(), caller(), caller()];
+    // One caller of the other function, which the edit does not touch.
+    const otherAnswers: { received: number; version?: string }[] = [];
+    const otherCaller = async () => {
+      while (!stop) otherAnswers.push({ ...await invoke('Other'), received: Date.now() });
+    };
+    const callers = [caller(), caller(), caller(), otherCaller()];
     await new Promise(r => setTimeout(r, 300));
     write('functions/greeter/index.js', handler('two'));
     const edited = Date.now();
@@ -142,6 +149,10 @@ describeWithDocker('serve --watch', () => {
     const waited = answers.filter(a => a.sent < end - 500 && a.received >= end - 100);
     expect(waited.length).toBeGreaterThan(0);
     expect(waited.filter(a => a.version !== 'two')).toEqual([]);
+    // The other function's requests were not held: answered while Greeter's image was being built (its RUN sleeps 2 s).
+    const during = otherAnswers.filter(a => a.received > edited + 500 && a.received < end - 500);
+    expect(during.length).toBeGreaterThan(0);
+    expect(otherAnswers.filter(a => a.version !== 'other-one')).toEqual([]);
     // One build, of Greeter's new asset; Other's image was neither built nor inspected.
     const calls = log.calls().slice(callsBefore);
     const builds = calls.filter(c => c.startsWith('build '));

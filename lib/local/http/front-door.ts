@@ -112,6 +112,12 @@ export class FrontDoor {
     return { api: this.o.api, apiId: this.apiId, accountId: fn.o.account ?? '123456789012', region: fn.o.region };
   }
 
+  /** The construct paths of the functions this API's routes and authorizers run. */
+  private functionPaths(): string[] {
+    const refs = this.o.routes.flatMap(r => [r.function, ...(r.auth.type === 'LAMBDA' && r.auth.authorizer.function ? [r.auth.authorizer.function] : [])]);
+    return refs.map(ref => this.o.functions.get(functionKey(ref))?.spec.path).filter((p): p is string => p !== undefined);
+  }
+
   private fn(ref: FunctionRef): LocalFunction {
     const f = this.o.functions.get(functionKey(ref));
     if (!f) throw new Error(`function ${functionKey(ref)} is not loaded`);
@@ -151,8 +157,9 @@ export class FrontDoor {
       return;
     }
 
-    // --watch: a request waits for a rebuild under way; past the bound it is not answered by old code either.
-    if (this.o.gate && !await this.o.gate.pass()) {
+    // --watch: a request waits for a rebuild of this API's functions under way; past the bound it is not answered by old
+    // code either. (An edit to the app's source holds every API: it may change the routes.)
+    if (this.o.gate && !await this.o.gate.pass(this.functionPaths())) {
       this.o.log(`${api.path} ${request.method} ${request.rawPath}: still rebuilding (--watch); answered 503\n`);
       this.sendError(res, origin, { status: 503, body: '{"message":"Service Unavailable"}', contentType: 'application/json', type: 'INTEGRATION_FAILURE' }, requestId);
       return;

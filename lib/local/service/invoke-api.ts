@@ -145,8 +145,8 @@ export class InvokeApiServer {
         throw new ApiError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(e as Error).message}`);
       }
     }
-    // --watch: wait for a rebuild under way, then take the function as it is now (no await from here to its pool).
-    if (!await this.gate.pass()) {
+    // --watch: wait for a rebuild of this function under way, then take it as it is now (no await from here to its pool).
+    if (!await this.gate.pass([fn.spec.path])) {
       throw new ApiError(409, 'ResourceConflictException', `The operation cannot be performed at this time. ${name} is still being rebuilt (--watch); retry when the rebuild line is printed.`);
     }
     fn = this.find(name);

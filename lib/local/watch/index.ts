@@ -68,7 +68,8 @@ export class FunctionWatcher {
   private readonly retiring = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
-  private release?: () => void;
+  /** Requests held since the last rebuild began: one hold per edit, for the functions it may change. */
+  private holding: (() => void)[] = [];
   private closed = false;
   private readonly appDirectory: string;
   private readonly assemblyDirectory?: string;
@@ -127,8 +128,7 @@ export class FunctionWatcher {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    this.release?.();
-    this.release = undefined;
+    for (const release of this.holding.splice(0)) release();
     await this.watcher?.close();
     await this.standbys.close();
   }
@@ -153,8 +153,8 @@ export class FunctionWatcher {
     // A file added or removed before a change still counts as added or removed.
     const before = this.pending.get(edit.file);
     this.pending.set(edit.file, before && before.event !== 'change' ? before : edit);
-    // Requests wait from the first edit: one arriving now must not run code the edit replaces.
-    this.release ??= this.target.gate.hold();
+    // Requests for what the edit may change wait from now: one arriving now must not run code the edit replaces.
+    this.holding.push(this.target.gate.hold(edit.change === 'app' ? undefined : [...new Set(edit.change.contexts.flatMap(c => c.functions))]));
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -169,8 +169,7 @@ export class FunctionWatcher {
     this.carried = [];
     this.pending.clear();
     const files = edits.map(e => path.relative(this.appDirectory, e.file).split(path.sep).join('/') || e.file).sort();
-    let release = this.release;
-    this.release = undefined;
+    let release: (() => void) | undefined = (holding => () => holding.forEach(r => r()))(this.holding.splice(0));
     // Requests wait until the new code is warm, not for the old containers and images to be removed.
     const open = () => { release?.(); release = undefined; };
     const what = `${files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ')} changed`;
