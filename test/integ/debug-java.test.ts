@@ -157,7 +157,7 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
     expect(left.stdout.trim()).toBe('');
   });
 
-  test('the language probe recognises AWS\'s Java image layout: the runtime client in /var/runtime/lib; a JVM under JAVA_HOME', async () => {
+  test('the language probe recognises AWS\'s Java image layout: the runtime client in /var/runtime/lib; a JVM under JAVA_HOME, and its version', async () => {
     // Only the layout (file names, PATH, JAVA_HOME), on the Debian base: an empty jar named as AWS's runtime
     // interface client, and stand-in executables. Besides java there is a python3, so only the client tells them apart.
     const context = tempDir('ccf-java-layout-');
@@ -169,12 +169,15 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
       'ENV PATH=/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin LAMBDA_RUNTIME_DIR=/var/runtime',
       'FROM aws AS java-home',
       'RUN rm -rf /var/runtime/lib /var/lang/bin/python3',
+      // A Java 8 JVM's version line (on stderr, as java -version writes it).
+      'RUN echo \'echo "openjdk version \\"1.8.0_392\\"" >&2\' >> /var/lang/bin/java',
       'ENV PATH=/usr/local/bin:/usr/bin:/bin JAVA_HOME=/var/lang',
       '',
     ].join('\n'));
     await build({ context, tag: `${layoutImage}-aws`, target: 'aws' });
     await build({ context, tag: `${layoutImage}-java-home`, target: 'java-home' });
     expect(await debugLanguageOf(`${layoutImage}-aws`)).toEqual({ language: 'java', found: 'AWS\'s Java runtime interface client' });
-    expect(await debugLanguageOf(`${layoutImage}-java-home`)).toEqual({ language: 'java', found: 'an image with java' });
+    // The JVM's version is read too: Java 8's JDWP takes `address=PORT`, not `*:PORT`.
+    expect(await debugLanguageOf(`${layoutImage}-java-home`)).toEqual({ language: 'java', found: 'an image with java', javaMajor: 8 });
   });
 }, { hostCommands: { jdb: JDK, javac: JDK } });

@@ -23,6 +23,8 @@ export interface DebugRequest {
   readonly debuggerPath?: string;
   /** The function, for messages. */
   readonly path: string;
+  /** Java: the JVM's major version, when known (Java 8's JDWP takes `address=PORT`, later ones `address=*:PORT`). */
+  readonly javaMajor?: number;
 }
 
 /** Where `--debugger-path` is mounted inside the container. */
@@ -45,7 +47,9 @@ export function debugPlan(r: DebugRequest, wrapperDir: string): SandboxDebug {
       return {
         language: 'java',
         port: r.port,
-        env: { JAVA_TOOL_OPTIONS: `-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:${r.port}` },
+        // Java 9 and later listen on loopback only for a bare port, so all interfaces need `*:`; Java 8 does not know
+        // `*` and listens on all interfaces for a bare port.
+        env: { JAVA_TOOL_OPTIONS: `-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=${r.javaMajor !== undefined && r.javaMajor <= 8 ? '' : '*:'}${r.port}` },
         runArgs: publish(r.port),
       };
     case 'python': {

@@ -27,8 +27,8 @@ export interface DebugOptions {
 /** Attaches the debugger settings to the one function to debug and prints how to attach; returns that function. */
 export async function attachDebugger(fns: readonly LocalFunction[], o: DebugOptions): Promise<LocalFunction> {
   const fn = chooseFunction(fns, o.functionName);
-  const { language, found } = await debugLanguageOf(fn.o.image);
-  const request = { language, found, port: o.port, debuggerPath: o.debuggerPath, path: fn.spec.path };
+  const { language, found, javaMajor } = await debugLanguageOf(fn.o.image);
+  const request = { language, found, javaMajor, port: o.port, debuggerPath: o.debuggerPath, path: fn.spec.path };
   const plan = debugPlan(request, language === 'python' ? pythonWrapperDir() : '');
   fn.attachDebugger(plan);
   const context = fn.o.buildContext;

@@ -68,6 +68,15 @@ describe('what the debugger adds at run time', () => {
   });
   test('Java: JDWP through JAVA_TOOL_OPTIONS, suspended until attached', () => {
     expect(debugPlan({ ...base, language: 'java' }, '').env).toEqual({ JAVA_TOOL_OPTIONS: '-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:9229' });
+    expect(debugPlan({ ...base, language: 'java', javaMajor: 17 }, '').env.JAVA_TOOL_OPTIONS).toMatch(/,address=\*:9229$/);
+    // Java 8 does not know `*`; a bare port listens on every interface there.
+    expect(debugPlan({ ...base, language: 'java', javaMajor: 8 }, '').env.JAVA_TOOL_OPTIONS).toMatch(/,address=9229$/);
+  });
+  test('the JVM version from the probe\'s first `java -version` line', () => {
+    expect(languageFromProbe('runtime java\nhas java\njava-version openjdk version "1.8.0_392"\n')).toEqual({ language: 'java', found: 'AWS\'s Java runtime interface client', javaMajor: 8 });
+    expect(languageFromProbe('has java\njava-version openjdk version "17.0.15" 2025-04-15\n').javaMajor).toBe(17);
+    expect(languageFromProbe('has java\njava-version openjdk version "21" 2023-09-19\n').javaMajor).toBe(21);
+    expect(languageFromProbe('has java\njava-version Error: could not find libjava.so\n').javaMajor).toBeUndefined();
   });
   test('Python: the exec wrapper, and the user\'s debugpy directory mounted read-only', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccf-debugpy-'));
