@@ -157,6 +157,46 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
     expect(left.stdout.trim()).toBe('');
   });
 
+  test('serve --debug-port: jdb holds the Java function behind the Invoke API; continued, the caller gets its answer; the next call runs warm', async () => {
+    const debugPort = await freePort();
+    const apiPort = await freePort();
+    const cli = startCli(['serve', '--app', 'cdk.out', '--port', String(apiPort), '--debug-port', String(debugPort)], project);
+    let jdb: Jdb | undefined;
+    try {
+      await waitFor(() => (cli.stderr().includes('Lambda Invoke API at') ? true : cli.child.exitCode !== null ? false : undefined), 'serve', 600_000)
+        .then(ok => { if (!ok) throw new Error(`serve exited:\n${cli.stderr()}`); });
+      expect(cli.stderr()).toContain(`DebugJava/Greeter: java debugger on 127.0.0.1:${debugPort}`);
+      const call = (name: string) => fetch(`http://127.0.0.1:${apiPort}/2015-03-31/functions/DebugJava%2FGreeter/invocations`, { method: 'POST', body: JSON.stringify({ name }) })
+        .then(async r => ({ status: r.status, body: await r.json() as unknown }));
+      // The call starts the environment, whose JVM waits for the debugger (suspend=y).
+      const first = call('serve');
+      jdb = await Jdb.attach(debugPort, () => cli.child.exitCode === null);
+      await jdb.until(/VM Started: .*No frames on the current call stack/s, 30_000);
+      const breakLine = fs.readFileSync(path.join(functionDir, HANDLER_SOURCE), 'utf8').split('\n').findIndex(l => l.includes('// BREAK')) + 1;
+      let mark = jdb.send(`stop at example.Greeter:${breakLine}`);
+      await jdb.until(/Deferring breakpoint example\.Greeter:\d+/, 30_000, mark);
+      mark = jdb.send('cont');
+      await jdb.until(/Breakpoint hit: "thread=main", example\.Greeter\.handleRequest\(\)/, 180_000, mark);
+      mark = jdb.send('print greeting');
+      await jdb.until(/greeting = "hello serve"/, 30_000, mark);
+      // Held past the function's 1 s timeout: the caller still gets the answer.
+      await new Promise(r => setTimeout(r, 2500));
+      mark = jdb.send('clear');
+      jdb.send(`clear example.Greeter:${breakLine}`);
+      jdb.send('cont');
+      expect(await first).toEqual({ status: 200, body: { greeting: 'hello serve', length: 11 } });
+      // The same warm JVM answers the next call (the debugger still attached, no breakpoint left).
+      expect(await call('again')).toEqual({ status: 200, body: { greeting: 'hello again', length: 11 } });
+      expect(cli.stderr()).toMatch(/Timeout: suspended \(debugger\)/);
+    } finally {
+      jdb?.kill();
+      if (cli.child.exitCode === null) cli.child.kill('SIGTERM');
+      await cli.done;
+    }
+    const left = await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${cli.child.pid}`, '--format', '{{.Names}}']);
+    expect(left.stdout.trim()).toBe('');
+  });
+
   test('the language probe recognises AWS\'s Java image layout: the runtime client in /var/runtime/lib; a JVM under JAVA_HOME, and its version', async () => {
     // Only the layout (file names, PATH, JAVA_HOME), on the Debian base: an empty jar named as AWS's runtime
     // interface client, and stand-in executables. Besides java there is a python3, so only the client tells them apart.
