@@ -9,41 +9,19 @@
 // the container's (128 + signal for a signal death).
 import { ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
+import { ContainerAddress } from './container-address';
+import { ContainerSettings, containerEnvironment, containerRunArgs } from './container-args';
 import * as errors from './lambda-errors';
 import { readMemoryPeak } from './memory-peak';
-import { OwnerIdentity, currentOwner, ownerLabelArgs } from './owner';
 import { RuntimeApiServer, RuntimeInvocation, RuntimeOutcome } from './runtime-api';
-import { RuntimeHost } from './runtime-host';
-import { AppFunction } from '../../assembly/app-function';
-import { FileIntoContainer, ImageRunConfig, containerAddresses, copyFilesInto, execIn, removeContainers, spawnDocker } from '../../docker';
-import { INIT_TIMEOUT_MS, dockerPlatform } from '../../lambda-facts';
-import { SandboxDebug } from '../debug/debug-plan';
-import { EnvMap, logStreamName, standardVariables } from '../functions/environment';
+import { FileIntoContainer, copyFilesInto, execIn, removeContainers, spawnDocker } from '../../docker';
+import { INIT_TIMEOUT_MS } from '../../lambda-facts';
 
 export { OWNER_LABEL } from './owner';
 
-export interface SandboxOptions {
-  readonly fn: AppFunction;
-  /** Image reference to run. */
-  readonly image: string;
-  readonly imageInfo: ImageRunConfig;
-  /** Template environment, overrides and credentials, already merged (standard variables are added here). */
-  readonly environment: EnvMap;
-  readonly region: string;
-  readonly host: RuntimeHost;
-  /** The account in the function ARN the runtime sees. */
-  readonly account?: string;
+export interface SandboxOptions extends ContainerSettings {
   /** Live container output (stdout and stderr), e.g. to print as it happens. */
   readonly onOutput?: (chunk: Buffer) => void;
-  /** @default the current process */
-  readonly owner?: OwnerIdentity;
-  /** A debugger's settings, added at run time; while one is attached, the timeouts are suspended. */
-  readonly debug?: SandboxDebug;
-  /**
-   * Start the container but hold the runtime until resume() (a standby for --watch: files can be copied in first).
-   * Needs /bin/sh in the image; the Init phase and its limit start at resume().
-   */
-  readonly held?: boolean;
 }
 
 /** One invocation's result, with everything REPORT and the Invoke API need. */
@@ -101,8 +79,8 @@ export class Sandbox {
     // Whatever fails from here on closes what was opened, so a failed start leaves no listener behind.
     try {
       const port = await runtime.listen(o.host.bind);
-      const env = Sandbox.environment(o, port);
-      const child = spawnDocker(Sandbox.runArgs(o, name, env), env, o.held ? 'pipe' : 'ignore');
+      const env = containerEnvironment(o, port);
+      const child = spawnDocker(containerRunArgs(o, name, env), env, o.held ? 'pipe' : 'ignore');
       const sandbox = new Sandbox(o, name, container, runtime, child, performance.now());
       // Known before the runtime's first poll, so resuming does not wait for `docker inspect`.
       if (o.held) void container.waitKnown(() => !sandbox.alive);
@@ -111,46 +89,6 @@ export class Sandbox {
       await runtime.close().catch(() => undefined);
       throw e;
     }
-  }
-
-  /** `docker run` arguments (the environment's values are passed through the client's environment). */
-  static runArgs(o: SandboxOptions, name: string, env: EnvMap): string[] {
-    const fn = o.fn;
-    const entry = fn.entryPoint ?? o.imageInfo.entrypoint;
-    const cmd = fn.command ?? o.imageInfo.cmd;
-    const platform = dockerPlatform(fn.architecture);
-    const args = ['run', '--rm', ...(o.held ? ['-i'] : []), '--name', name, ...ownerLabelArgs(o.owner ?? currentOwner()),
-      '--platform', platform,
-      // MemorySize is the hard limit, with no swap on top: over it, the kernel kills the runtime as Lambda does.
-      '--memory', `${fn.memoryMb}m`, '--memory-swap', `${fn.memoryMb}m`,
-      ...o.host.runArgs, ...(o.debug?.runArgs ?? [])];
-    // `-e NAME` takes the value from the client's environment: values (credentials) never show in `ps`.
-    for (const k of Object.keys(env)) args.push('-e', k);
-    if (fn.workingDirectory) args.push('--workdir', fn.workingDirectory);
-    // Held: a shell waits for one line on stdin (or its end: the caller is gone), then becomes the runtime.
-    if (o.held) args.push('--entrypoint', '/bin/sh', o.image, '-c', 'read -r _ || exit 0; exec "$@" </dev/null', 'ccf-held', ...entry, ...cmd);
-    // Lambda overrides ENTRYPOINT and CMD independently; docker's --entrypoint clears CMD, so pass both.
-    else if (fn.entryPoint) args.push('--entrypoint', entry[0] ?? '', o.image, ...entry.slice(1), ...cmd);
-    else if (fn.command) args.push(o.image, ...cmd);
-    else args.push(o.image);
-    return args;
-  }
-
-  /** The container's environment: the function's, then Lambda's standard variables. */
-  private static environment(o: SandboxOptions, port: number): EnvMap {
-    const cmd = o.fn.command ?? o.imageInfo.cmd;
-    return {
-      ...o.environment,
-      ...standardVariables({
-        fn: o.fn,
-        region: o.region,
-        handler: cmd[0],
-        runtimeApi: `${o.host.advertise}:${port}`,
-        logStreamName: logStreamName(new Date(), crypto.randomBytes(16).toString('hex')),
-        taskRoot: o.imageInfo.env.find(e => e.startsWith('LAMBDA_TASK_ROOT='))?.slice('LAMBDA_TASK_ROOT='.length) ?? '/var/task',
-      }),
-      ...o.debug?.env,
-    };
   }
 
   private readonly exited: Promise<void>;
@@ -432,41 +370,4 @@ export function exitDescription(exitCode: number | undefined): { code?: number; 
 
 function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.');
-}
-
-/**
- * The container's own addresses, for the Runtime API's peer check. Looked up when a connection arrives
- * (the container then runs, or it is not ours calling); kept once known, asked again while unknown.
- */
-class ContainerAddress {
-  private known: Promise<{ id: string; addresses: string[]; startedAt?: number } | undefined> | undefined;
-  constructor(private readonly name: string) {}
-
-  private lookup() {
-    this.known ??= containerAddresses(this.name).then(c => {
-      if (!c || c.addresses.length === 0) this.known = undefined;
-      return c;
-    });
-    return this.known;
-  }
-
-  async is(address: string): Promise<boolean> {
-    return (await this.lookup())?.addresses.includes(address) ?? false;
-  }
-
-  async id(): Promise<string | undefined> {
-    return (await this.lookup())?.id;
-  }
-
-  async startedAt(): Promise<number | undefined> {
-    return (await this.lookup())?.startedAt;
-  }
-
-  /** Asks until the container runs and has its addresses (or `gone` says it never will, or 30 s pass). */
-  async waitKnown(gone: () => boolean): Promise<void> {
-    for (const until = Date.now() + 30_000; Date.now() < until && !gone();) {
-      if ((await this.lookup())?.addresses.length) return;
-      await delay(50);
-    }
-  }
 }
