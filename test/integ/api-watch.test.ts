@@ -2,22 +2,14 @@
 // routes run Dockerfile functions on the Node.js stand-in with the real aws-lambda-ric, called with Node's fetch. A
 // handler edit is served by the next request (callers running throughout see no old answer after the rebuild's line);
 // an app edit adds a route and its function, and removes them again.
-import * as fs from 'fs';
-import * as path from 'path';
-import { CliProcess, startCli, waitFor } from './support/cli-process';
-import { describeWithDocker, docker } from './support/docker';
-import { loggingDockerClient } from './support/docker-log';
+import { CliProcess, waitFor } from './support/cli-process';
+import { describeWithDocker } from './support/docker';
 import { freePort } from './support/registry';
-import { ensureStandIns } from './support/standins';
-import { OWNER_LABEL } from '../../lib/local/runtime/owner';
-import { tempDir } from '../support/temp-dir';
+import { HANDLER_DOCKERFILE, WatchProject } from './support/watch-project';
 
 jest.setTimeout(15 * 60_000);
 
-const ROOT = path.join(__dirname, '..', '..');
-
 const handler = (body: string) => `'use strict';\nexports.handler = async () => ({ statusCode: 200, body: '${body}' });\n`;
-const DOCKERFILE = 'ARG BASE\nFROM ${BASE}\nCOPY index.js ${LAMBDA_TASK_ROOT}/\nCMD ["index.handler"]\n';
 const app = (routes: string[], urls: string[] = []) => `const path = require('path');
 const { App, Stack, aws_lambda: lambda, aws_apigatewayv2: apigw, aws_apigatewayv2_integrations: integrations } = require('aws-cdk-lib');
 const app = new App();
@@ -39,42 +31,25 @@ app.synth();
 `;
 
 describeWithDocker('api --watch', () => {
-  let project: string;
+  let project: WatchProject;
   let cli: CliProcess | undefined;
   let port: number;
-  let log: ReturnType<typeof loggingDockerClient>;
-  const write = (file: string, text: string) => {
-    fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
-    fs.writeFileSync(path.join(project, file), text);
-  };
+  const write = (file: string, text: string) => project.write(file, text);
 
   beforeAll(async () => {
-    const { nodeTag } = await ensureStandIns();
-    project = tempDir('ccf-api-watch-');
-    log = loggingDockerClient(tempDir('ccf-api-watch-docker-'));
-    for (const [name, body] of [['hello', 'hello-one'], ['bye', 'bye-one'], ['url', 'url-one']]) {
-      write(`functions/${name}/Dockerfile`, DOCKERFILE);
-      write(`functions/${name}/index.js`, handler(body));
-    }
-    write('app.js', app(['Hello']));
-    write('cdk.json', JSON.stringify({ app: 'node app.js' }));
-    port = await freePort();
-    cli = startCli(['api', '--watch', '--port', String(port)], project, {
-      NODE_PATH: path.join(ROOT, 'node_modules'), CCF_WATCH_TEST_BASE: nodeTag, CDK_DOCKER: log.client, DOCKER_BUILDKIT: '1',
+    project = await WatchProject.create('ccf-api-watch', {
+      ...Object.fromEntries([['hello', 'hello-one'], ['bye', 'bye-one'], ['url', 'url-one']].flatMap(([name, body]) => [
+        [`functions/${name}/Dockerfile`, HANDLER_DOCKERFILE], [`functions/${name}/index.js`, handler(body)],
+      ])),
+      'app.js': app(['Hello']),
+      'cdk.json': JSON.stringify({ app: 'node app.js' }),
     });
-    const c = cli;
-    const ok = await waitFor(() => (c.stderr().includes('Ctrl+C stops') ? true : c.child.exitCode !== null ? false : undefined), 'api to listen', 600_000);
-    if (!ok) throw new Error(`api exited:\n${c.stderr()}`);
+    port = await freePort();
+    cli = await project.start(['api', '--watch', '--port', String(port)], 'Ctrl+C stops');
   });
 
   afterAll(async () => {
-    const pid = cli?.child.pid;
-    await cli?.stop();
-    for (const call of log?.calls() ?? []) {
-      const tag = /^build .*--tag (\S+)/.exec(call)?.[1];
-      if (tag) await docker(['image', 'rm', '-f', tag], { allowFailure: true });
-    }
-    if (pid) expect((await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${pid}`, '--format', '{{.Names}}'])).stdout.trim()).toBe('');
+    expect(await project?.cleanUp()).toEqual([]);
   });
 
   const get = async (p: string) => {

@@ -1,59 +1,32 @@
 // `serve --watch --env-vars FILE` against the real engine, through the CLI: the overrides file is a dot file, which the
 // app-source rules leave out, yet an edit to it reloads the function with the new variables (same image, no build).
 import * as fs from 'fs';
-import * as path from 'path';
-import { CliProcess, startCli, waitFor } from './support/cli-process';
-import { describeWithDocker, docker } from './support/docker';
-import { loggingDockerClient } from './support/docker-log';
+import { waitFor } from './support/cli-process';
+import { describeWithDocker } from './support/docker';
 import { freePort } from './support/registry';
-import { ensureStandIns } from './support/standins';
-import { tempDir } from '../support/temp-dir';
+import { HANDLER_DOCKERFILE, WatchProject, dockerImageFunctionApp } from './support/watch-project';
 
 jest.setTimeout(10 * 60_000);
 
-const ROOT = path.join(__dirname, '..', '..');
-const APP = `const path = require('path');
-const { App, Stack, aws_lambda: lambda } = require('aws-cdk-lib');
-const app = new App();
-const stack = new Stack(app, 'Env');
-new lambda.DockerImageFunction(stack, 'Fn', {
-  code: lambda.DockerImageCode.fromImageAsset(path.join(__dirname, 'fn'), { buildArgs: { BASE: process.env.CCF_WATCH_TEST_BASE } }),
-  environment: { GREETING: 'from the template' },
-});
-app.synth();
-`;
-
 describeWithDocker('serve --watch: the --env-vars file', () => {
-  let project: string;
-  let cli: CliProcess | undefined;
-  let log: ReturnType<typeof loggingDockerClient>;
+  let project: WatchProject | undefined;
 
   afterAll(async () => {
-    await cli?.stop();
-    for (const call of log?.calls() ?? []) {
-      const tag = /^build .*--tag (\S+)/.exec(call)?.[1];
-      if (tag) await docker(['image', 'rm', '-f', tag], { allowFailure: true });
-    }
+    expect(await project?.cleanUp()).toEqual([]);
   });
 
   test('an edit to it reloads the function with the new values, without a build', async () => {
-    const { nodeTag } = await ensureStandIns();
-    project = tempDir('ccf-watch-env-');
-    log = loggingDockerClient(tempDir('ccf-watch-env-docker-'));
-    fs.mkdirSync(path.join(project, 'fn'));
-    fs.writeFileSync(path.join(project, 'fn', 'Dockerfile'), 'ARG BASE\nFROM ${BASE}\nCOPY index.js ${LAMBDA_TASK_ROOT}/\nCMD ["index.handler"]\n');
-    fs.writeFileSync(path.join(project, 'fn', 'index.js'), '\'use strict\';\nexports.handler = async () => ({ greeting: process.env.GREETING });\n');
-    fs.writeFileSync(path.join(project, 'app.js'), APP);
-    fs.writeFileSync(path.join(project, 'cdk.json'), JSON.stringify({ app: 'node app.js' }));
-    const envFile = path.join(project, '.env.json');
-    fs.writeFileSync(envFile, JSON.stringify({ 'Env/Fn': { GREETING: 'first' } }));
-    const port = await freePort();
-    cli = startCli(['serve', '--watch', '--port', String(port), '--env-vars', '.env.json'], project, {
-      NODE_PATH: path.join(ROOT, 'node_modules'), CCF_WATCH_TEST_BASE: nodeTag, CDK_DOCKER: log.client, DOCKER_BUILDKIT: '1',
+    project = await WatchProject.create('ccf-watch-env', {
+      'fn/Dockerfile': HANDLER_DOCKERFILE,
+      'fn/index.js': '\'use strict\';\nexports.handler = async () => ({ greeting: process.env.GREETING });\n',
+      'app.js': dockerImageFunctionApp('Env', [{ id: 'Fn', dir: 'fn', props: 'environment: { GREETING: \'from the template\' },' }]),
+      'cdk.json': JSON.stringify({ app: 'node app.js' }),
+      '.env.json': JSON.stringify({ 'Env/Fn': { GREETING: 'first' } }),
     });
-    const c = cli;
-    const ok = await waitFor(() => (c.stderr().includes('Lambda Invoke API at') ? true : c.child.exitCode !== null ? false : undefined), 'serve', 300_000);
-    if (!ok) throw new Error(`serve exited:\n${c.stderr()}`);
+    const envFile = project.path('.env.json');
+    const log = project.log;
+    const port = await freePort();
+    const c = await project.start(['serve', '--watch', '--port', String(port), '--env-vars', '.env.json']);
     const greeting = async () => {
       const r = await fetch(`http://127.0.0.1:${port}/2015-03-31/functions/Env%2FFn/invocations`, { method: 'POST', body: '{}' });
       return ((await r.json()) as { greeting: string }).greeting;

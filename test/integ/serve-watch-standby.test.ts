@@ -3,18 +3,13 @@
 // Node's fetch. A handler edit is copied into a held container of the last image and answers before any `docker build`;
 // the image is built behind it and new environments run it; an edit a build would do more for is built as before.
 import * as fs from 'fs';
-import * as path from 'path';
-import { CliProcess, startCli, waitFor } from './support/cli-process';
-import { describeWithDocker, docker } from './support/docker';
-import { loggingDockerClient } from './support/docker-log';
+import { CliProcess, waitFor } from './support/cli-process';
+import { describeWithDocker } from './support/docker';
 import { freePort } from './support/registry';
-import { ensureStandIns } from './support/standins';
-import { OWNER_LABEL } from '../../lib/local/runtime/owner';
-import { tempDir } from '../support/temp-dir';
+import { WatchProject, dockerImageFunctionApp } from './support/watch-project';
 
 jest.setTimeout(15 * 60_000);
 
-const ROOT = path.join(__dirname, '..', '..');
 // Waits `ms` before answering, so concurrent requests need a second environment.
 const handler = (version: string) => `'use strict';
 exports.handler = async (event) => {
@@ -23,54 +18,29 @@ exports.handler = async (event) => {
 };
 `;
 const DOCKERFILE = 'ARG BASE\nFROM ${BASE}\nCOPY index.js ${LAMBDA_TASK_ROOT}\nCMD ["index.handler"]\n';
-const APP = `const path = require('path');
-const { App, Stack, aws_lambda: lambda } = require('aws-cdk-lib');
-const app = new App();
-const stack = new Stack(app, 'Standby');
-new lambda.DockerImageFunction(stack, 'Fn', {
-  code: lambda.DockerImageCode.fromImageAsset(path.join(__dirname, 'fn'), { buildArgs: { BASE: process.env.CCF_WATCH_TEST_BASE } }),
-});
-app.synth();
-`;
 
 describeWithDocker('serve --watch: an edit copied into a waiting environment', () => {
-  let project: string;
-  let cli: CliProcess | undefined;
+  let project: WatchProject;
+  let cli: CliProcess;
   let port: number;
-  let log: ReturnType<typeof loggingDockerClient>;
-  const write = (file: string, text: string, mode?: number) => fs.writeFileSync(path.join(project, file), text, mode === undefined ? {} : { mode });
+  const write = (file: string, text: string) => project.write(file, text);
+  const log = { calls: () => project.log.calls() };
 
   beforeAll(async () => {
-    const { nodeTag } = await ensureStandIns();
-    project = tempDir('ccf-watch-standby-');
-    log = loggingDockerClient(tempDir('ccf-watch-standby-docker-'));
-    fs.mkdirSync(path.join(project, 'fn'));
-    write('fn/Dockerfile', DOCKERFILE);
-    write('fn/index.js', handler('one'));
-    fs.chmodSync(path.join(project, 'fn', 'index.js'), 0o644);
-    write('app.js', APP);
-    write('cdk.json', JSON.stringify({ app: 'node app.js' }));
-    port = await freePort();
-    cli = startCli(['serve', '--watch', '--port', String(port)], project, {
-      NODE_PATH: path.join(ROOT, 'node_modules'), CCF_WATCH_TEST_BASE: nodeTag, CDK_DOCKER: log.client, DOCKER_BUILDKIT: '1',
+    project = await WatchProject.create('ccf-watch-standby', {
+      'fn/Dockerfile': DOCKERFILE,
+      'fn/index.js': handler('one'),
+      'app.js': dockerImageFunctionApp('Standby', [{ id: 'Fn', dir: 'fn' }]),
+      'cdk.json': JSON.stringify({ app: 'node app.js' }),
     });
-    const c = cli;
-    await waitFor(() => (c.stderr().includes('Lambda Invoke API at') ? true : c.child.exitCode !== null ? false : undefined), 'serve to listen', 600_000)
-      .then(ok => { if (!ok) throw new Error(`serve exited:\n${c.stderr()}`); });
+    fs.chmodSync(project.path('fn/index.js'), 0o644);
+    port = await freePort();
+    cli = await project.start(['serve', '--watch', '--port', String(port)]);
   });
 
   afterAll(async () => {
-    const pid = cli?.child.pid;
-    await cli?.stop();
-    for (const call of log?.calls() ?? []) {
-      const tag = /^build .*--tag (\S+)/.exec(call)?.[1];
-      if (tag) await docker(['image', 'rm', '-f', tag], { allowFailure: true });
-    }
-    if (pid) {
-      // Waiting environments included: none is left.
-      const left = await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${pid}`, '--format', '{{.Names}}']);
-      expect(left.stdout.trim()).toBe('');
-    }
+    // Waiting environments included: none is left.
+    expect(await project?.cleanUp()).toEqual([]);
   });
 
   const invoke = async (event: object = {}) => {
@@ -79,7 +49,7 @@ describeWithDocker('serve --watch: an edit copied into a waiting environment', (
     return await r.json() as { version: string; mode: string; uid: number };
   };
   const heldRuns = () => log.calls().filter(c => /^run --rm -i /.test(c));
-  const watchLines = () => cli!.stderr().split('\n').filter(l => /^watch: Standby\/Fn (rebuilt|updated|image built)|FAILED/.test(l));
+  const watchLines = () => cli.stderr().split('\n').filter(l => /^watch: Standby\/Fn (rebuilt|updated|image built)|FAILED/.test(l));
   const nextWatchLine = (before: number, label: string) => waitFor(() => watchLines()[before], label, 300_000);
 
   test('a handler edit answers from the waiting environment before any build; the image is built behind it and serves new environments', async () => {
@@ -91,7 +61,7 @@ describeWithDocker('serve --watch: an edit copied into a waiting environment', (
     const callsBefore = log.calls().length;
     const lines = watchLines().length;
     write('fn/index.js', handler('two'));
-    fs.chmodSync(path.join(project, 'fn', 'index.js'), 0o755);
+    fs.chmodSync(project.path('fn/index.js'), 0o755);
     const updated = await nextWatchLine(lines, 'the update');
     expect(updated).toMatch(/^watch: Standby\/Fn updated in [\d.]+ s \(fn\/index\.js changed; copied into a waiting environment, the image builds behind it\)$/);
     // As COPY writes it: root's, with the source's mode.

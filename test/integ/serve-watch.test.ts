@@ -2,21 +2,13 @@
 // cdk.json and two functions, each a Dockerfile directory (one with a .dockerignore), on the Node.js stand-in with the
 // real aws-lambda-ric, called with Node's fetch through the Invoke API. Every Docker call the server makes goes through
 // a logging client (CDK_DOCKER), so the test sees what is built and inspected, and removes every image it built.
-import * as fs from 'fs';
-import * as path from 'path';
-import { CliProcess, startCli, waitFor } from './support/cli-process';
+import { CliProcess, waitFor } from './support/cli-process';
 import { describeWithDocker, docker } from './support/docker';
-import { loggingDockerClient } from './support/docker-log';
 import { freePort } from './support/registry';
-import { ensureStandIns } from './support/standins';
-import { OWNER_LABEL } from '../../lib/local/runtime/owner';
-import { tempDir } from '../support/temp-dir';
+import { WatchProject, versionHandler as handler } from './support/watch-project';
 
 jest.setTimeout(15 * 60_000);
 
-const ROOT = path.join(__dirname, '..', '..');
-
-const handler = (version: string) => `'use strict';\nexports.handler = async () => ({ version: '${version}' });\n`;
 // The sleep after the COPY makes every rebuild last a while, so requests surely arrive during one.
 const DOCKERFILE = 'ARG BASE\nFROM ${BASE}\nCOPY index.js ${LAMBDA_TASK_ROOT}/\nRUN sleep 2\nCMD ["index.handler"]\n';
 const app = (functions: string[]) => `const path = require('path');
@@ -32,47 +24,30 @@ app.synth();
 `;
 
 describeWithDocker('serve --watch', () => {
-  let project: string;
+  let project: WatchProject;
   let cli: CliProcess | undefined;
   let port: number;
-  let log: ReturnType<typeof loggingDockerClient>;
-  const fnDir = (name: string) => path.join(project, 'functions', name);
-  const write = (file: string, text: string) => fs.writeFileSync(path.join(project, file), text);
+  let log: WatchProject['log'];
+  const write = (file: string, text: string) => project.write(file, text);
 
   beforeAll(async () => {
-    const { nodeTag } = await ensureStandIns();
-    project = tempDir('ccf-watch-');
-    log = loggingDockerClient(tempDir('ccf-watch-docker-'));
-    for (const [name, version] of [['greeter', 'one'], ['other', 'other-one'], ['added', 'added-one']]) {
-      fs.mkdirSync(fnDir(name), { recursive: true });
-      write(`functions/${name}/Dockerfile`, DOCKERFILE);
-      write(`functions/${name}/index.js`, handler(version));
-    }
-    write('functions/greeter/.dockerignore', 'notes.md\n');
-    write('functions/greeter/notes.md', 'first notes\n');
-    write('app.js', app(['Greeter', 'Other']));
-    write('cdk.json', JSON.stringify({ app: 'node app.js' }));
-    port = await freePort();
-    cli = startCli(['serve', '--watch', '--port', String(port)], project, {
-      NODE_PATH: path.join(ROOT, 'node_modules'), CCF_WATCH_TEST_BASE: nodeTag, CDK_DOCKER: log.client, DOCKER_BUILDKIT: '1',
+    project = await WatchProject.create('ccf-watch', {
+      ...Object.fromEntries([['greeter', 'one'], ['other', 'other-one'], ['added', 'added-one']].flatMap(([name, version]) => [
+        [`functions/${name}/Dockerfile`, DOCKERFILE], [`functions/${name}/index.js`, handler(version)],
+      ])),
+      'functions/greeter/.dockerignore': 'notes.md\n',
+      'functions/greeter/notes.md': 'first notes\n',
+      'app.js': app(['Greeter', 'Other']),
+      'cdk.json': JSON.stringify({ app: 'node app.js' }),
     });
-    const c = cli;
-    await waitFor(() => (c.stderr().includes('Lambda Invoke API at') ? true : c.child.exitCode !== null ? false : undefined), 'serve to listen', 600_000)
-      .then(ok => { if (!ok) throw new Error(`serve exited:\n${c.stderr()}`); });
+    log = project.log;
+    port = await freePort();
+    cli = await project.start(['serve', '--watch', '--port', String(port)]);
   });
 
   afterAll(async () => {
-    const pid = cli?.child.pid;
-    await cli?.stop();
-    // Every image the server built (its --tag), and no container of its own left.
-    for (const call of log?.calls() ?? []) {
-      const tag = /^build .*--tag (\S+)/.exec(call)?.[1];
-      if (tag) await docker(['image', 'rm', '-f', tag], { allowFailure: true });
-    }
-    if (pid) {
-      const left = await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${pid}`, '--format', '{{.Names}}']);
-      expect(left.stdout.trim()).toBe('');
-    }
+    // Every image the server built (its --tag) removed, and no container of its own left.
+    expect(await project?.cleanUp()).toEqual([]);
   });
 
   const invoke = async (fn: string): Promise<{ status: number; version?: string }> => {
