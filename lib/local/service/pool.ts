@@ -33,14 +33,7 @@ export class SandboxPool {
 
   /** Starts one environment and waits for its runtime to initialise (serve --warm). */
   async prewarm(): Promise<void> {
-    const s = await this.create();
-    try {
-      await s.warm();
-      this.release(s, true);
-    } catch (e) {
-      this.release(s, false);
-      throw e;
-    }
+    await this.keepWarm(await this.create());
   }
 
   /**
@@ -49,13 +42,7 @@ export class SandboxPool {
    */
   async adopt(s: Sandbox): Promise<void> {
     this.all.add(s);
-    try {
-      await s.warm();
-      this.release(s, true);
-    } catch (e) {
-      this.release(s, false);
-      throw e;
-    }
+    await this.keepWarm(s);
   }
 
   /** Runs one event on an environment of the pool. */
@@ -104,6 +91,17 @@ export class SandboxPool {
     const removal = s.destroy();
     this.removals.add(removal);
     void removal.finally(() => this.removals.delete(removal));
+  }
+
+  /** Waits for an environment's runtime, then keeps it idle (or lets it go when it never initialised). */
+  private async keepWarm(s: Sandbox): Promise<void> {
+    try {
+      await s.warm();
+      this.release(s, true);
+    } catch (e) {
+      this.release(s, false);
+      throw e;
+    }
   }
 
   private async acquire(): Promise<Sandbox> {

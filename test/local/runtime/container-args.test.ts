@@ -1,19 +1,8 @@
+import { appFunction } from './app-function.fixture';
 import { AppFunction } from '../../../lib/assembly/app-function';
 import { ContainerSettings, containerRunArgs } from '../../../lib/local/runtime/container-args';
 
-const fn = (s: Partial<AppFunction> = {}): AppFunction => ({
-  stackName: 'S',
-  logicalId: 'Fn',
-  path: 'S/Fn',
-  functionName: 'S-Fn',
-  memoryMb: 256,
-  timeoutSeconds: 1,
-  architecture: 'x86_64',
-  environment: {},
-  unresolvedEnvironment: [],
-  image: { kind: 'uri', uri: 'img' },
-  ...s,
-} as AppFunction);
+const fn = appFunction;
 const settings = (s: Partial<AppFunction> = {}, o: Partial<ContainerSettings> = {}): ContainerSettings => ({
   fn: fn(s),
   image: 'img:1',

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'events';
 import * as http from 'http';
 import { PassThrough } from 'stream';
+import { appFunction } from './app-function.fixture';
 import { AppFunction } from '../../../lib/assembly/app-function';
 import { currentOwner } from '../../../lib/local/runtime/owner';
 import { RuntimeApiServer } from '../../../lib/local/runtime/runtime-api';
@@ -89,20 +90,7 @@ function runtime(handle: (event: string, c: FakeContainer) => Promise<{ path: 'r
   };
 }
 
-const spec = (s: Partial<AppFunction> = {}): AppFunction => ({
-  stackName: 'S',
-  stackId: 'S',
-  logicalId: 'Fn',
-  path: 'S/Fn',
-  functionName: 'S-Fn',
-  memoryMb: 256,
-  timeoutSeconds: 1,
-  architecture: 'x86_64',
-  environment: {},
-  unresolvedEnvironment: [],
-  image: { kind: 'uri', uri: 'img' },
-  ...s,
-});
+const spec = appFunction;
 
 const options = (s: Partial<AppFunction> = {}, o: Partial<SandboxOptions> = {}): SandboxOptions => ({
   fn: spec(s),
