@@ -4,9 +4,10 @@
 // the image is built behind it and new environments run it; an edit a build would do more for is built as before.
 import * as fs from 'fs';
 import { CliProcess, waitFor } from './support/cli-process';
-import { describeWithDocker } from './support/docker';
+import { describeWithDocker, docker } from './support/docker';
 import { freePort } from './support/registry';
 import { WatchProject, dockerImageFunctionApp } from './support/watch-project';
+import { OWNER_LABEL } from '../../lib/local/runtime/owner';
 
 jest.setTimeout(15 * 60_000);
 
@@ -95,5 +96,12 @@ describeWithDocker('serve --watch: an edit copied into a waiting environment', (
     const line = await nextWatchLine(lines, 'the build');
     expect(line).toMatch(/^watch: Standby\/Fn rebuilt in [\d.]+ s \(fn\/Dockerfile changed; contents only, no synth; built: the Dockerfile changed\)$/);
     expect((await invoke()).version).toBe('three');
+  });
+
+  test('at exit, every image serve built is gone, untagged ones included (an adopted environment kept its old image until it went)', async () => {
+    const pid = cli.child.pid!;
+    expect(await cli.stop()).toEqual({ code: 0, signal: null });
+    const images = await docker(['image', 'ls', '-a', '--quiet', '--filter', `label=${OWNER_LABEL}=${pid}`]);
+    expect(images.stdout.trim()).toBe('');
   });
 });

@@ -73,7 +73,8 @@ function plainFileWithin(root: string, relative: string): boolean {
 /** What this process built on the fast path, to remove when a function moves on and when it ends. */
 export class ContentBuilds {
   private count = 0;
-  private readonly made = new Map<LocalFunction, { image: string; directory: string; building?: Promise<void> }>();
+  /** What each function's environments run: the image built for it, and those of earlier functions its containers still use. */
+  private readonly made = new Map<LocalFunction, { image: string; directory: string; building?: Promise<void> }[]>();
 
   /** Builds `fn`'s image from its last context with `files` copied in from the user's `context`; throws Docker's error. */
   async rebuild(fn: LocalFunction, context: ContextScope, files: readonly string[]): Promise<LocalFunction> {
@@ -84,7 +85,7 @@ export class ContentBuilds {
       const buildContext = { directory, dockerfile: fn.o.buildContext!.dockerfile };
       return await this.record(fn, { image, imageInfo, imageReady: undefined, buildContext }, directory);
     } catch (e) {
-      if (![...this.made.values()].some(m => m.directory === directory)) fs.rmSync(directory, { recursive: true, force: true });
+      if (![...this.made.values()].flat().some(m => m.directory === directory)) fs.rmSync(directory, { recursive: true, force: true });
       throw e;
     }
   }
@@ -143,19 +144,33 @@ export class ContentBuilds {
   private async record(fn: LocalFunction, o: Partial<LocalFunctionOptions> & { image: string }, directory: string): Promise<LocalFunction> {
     const fresh = await LocalFunction.prepare({ ...fn.o, ...o });
     if (fn.debug) fresh.attachDebugger(fn.debug);
-    this.made.set(fresh, { image: o.image, directory, building: o.imageReady?.catch(() => undefined) });
+    this.made.set(fresh, [{ image: o.image, directory, building: o.imageReady?.catch(() => undefined) }]);
     return fresh;
   }
 
-  /** Removes the image and copy built for `fn` (after its containers are gone). */
-  async retire(fn: LocalFunction): Promise<void> {
-    const m = this.made.get(fn);
+  /**
+   * `to`'s first environment is a container of `from`'s image (an edit copied into a waiting environment): `from`'s
+   * image and copy are removed with `to`'s, when that container is gone, not before (an image still used by a
+   * container would only lose its tag, and stay).
+   */
+  handOver(from: LocalFunction, to: LocalFunction): void {
+    const m = this.made.get(from);
     if (!m) return;
+    this.made.delete(from);
+    this.made.set(to, [...(this.made.get(to) ?? []), ...m]);
+  }
+
+  /** Removes the images and copies `fn`'s environments ran (after its containers are gone). */
+  async retire(fn: LocalFunction): Promise<void> {
+    const made = this.made.get(fn);
+    if (!made) return;
     this.made.delete(fn);
-    // A build still running would tag the image after its removal.
-    await m.building;
-    await runDocker(['image', 'rm', '-f', m.image], { allowFailure: true });
-    fs.rmSync(m.directory, { recursive: true, force: true });
+    for (const m of made) {
+      // A build still running would tag the image after its removal.
+      await m.building;
+      await runDocker(['image', 'rm', '-f', m.image], { allowFailure: true });
+      fs.rmSync(m.directory, { recursive: true, force: true });
+    }
   }
 
   /** Removes everything built here (at exit). */

@@ -270,6 +270,8 @@ export class FunctionWatcher {
     open();
     this.standbys.drop(replaced.map(r => r.old));
     this.standbys.keep(built);
+    // An adopted environment runs its old function's image: that image goes with the new function's containers.
+    for (const r of replaced.filter(x => copied.has(x.fresh))) this.builds.handOver(r.old, r.fresh);
     this.retireBuilt(replaced.map(r => r.old));
     for (const [fresh, c] of copied) this.buildBehind(fresh, c.build, c.carry, what);
   }
