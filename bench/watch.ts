@@ -140,6 +140,12 @@ async function main(): Promise<void> {
         loops.set(f.name, [...(loops.get(f.name) ?? []), Date.now() - saved]);
         const line = await waitFor(() => c.stderr().split('\n').filter(l => /^watch: Bench\/\S+ (rebuilt|updated) /.test(l) && l.startsWith(`watch: Bench/${f.name} `))[i - 1], 'the rebuild line', 10_000);
         lines.set(f.name, [...(lines.get(f.name) ?? []), line.replace(/^watch: /, '')]);
+        // Each edit on a quiet server: an edit copied into a waiting environment has its image built behind it, then a
+        // new waiting environment started; the next edit waits for both, as a user's next save usually does.
+        if (line.includes(' updated in ')) {
+          await waitFor(() => c.stderr().split('\n').filter(l => l.startsWith(`watch: Bench/${f.name} image built in `))[i - 1], 'the image built behind it', 300_000);
+          await new Promise(r => setTimeout(r, 2000));
+        }
       }
     }
     await cli.stop();
