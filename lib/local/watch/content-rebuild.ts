@@ -96,7 +96,7 @@ export class ContentBuilds {
    * environment (copy-targets.ts), so the first response does not wait for `docker build`.
    */
   async rebuildLater(fn: LocalFunction, context: ContextScope, files: readonly string[]):
-  Promise<{ fresh: LocalFunction; build: () => Promise<void> }> {
+  Promise<{ fresh: LocalFunction; build: () => Promise<void>; cancel: () => void }> {
     const { directory, image } = this.stage(fn, context, files);
     let built!: () => void;
     let failed!: (e: Error) => void;
@@ -114,6 +114,8 @@ export class ContentBuilds {
     return {
       fresh,
       build: () => this.build(fn, directory, image).then(built, e => { failed(e as Error); throw e; }),
+      // Not to be built after all (the copy into the waiting environment failed): retire() then has nothing to wait for.
+      cancel: () => failed(new Error(`${fn.spec.path}: its image was not built (the edit was built another way)`)),
     };
   }
 

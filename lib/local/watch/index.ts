@@ -287,6 +287,7 @@ export class FunctionWatcher {
       await standby.sandbox.copyIn(standby.targets.map(t => ({ source: path.join(staged, t.file), destination: t.destination })));
     } catch {
       void standby.sandbox.destroy();
+      later.cancel();
       await this.builds.retire(later.fresh);
       return undefined;
     }
