@@ -226,7 +226,7 @@ export class FunctionWatcher {
     plan: NonNullable<ReturnType<typeof contentOnlyPlan>>, what: string, took: () => string, open: () => void,
   ): Promise<void> {
     const replaced: Replacement[] = [];
-    const copied = new Map<LocalFunction, { sandbox: Sandbox; build: () => Promise<void>; carry: SeenEdit[] }>();
+    const copied = new Map<LocalFunction, { sandbox: Sandbox; build: () => Promise<void>; cancel: () => void; carry: SeenEdit[] }>();
     const builtBecause = new Map<LocalFunction, string>();
     const failed: FailedReload[] = [];
     for (const [fn, { context, files }] of plan) {
@@ -237,10 +237,12 @@ export class FunctionWatcher {
           const later = await this.copyIn(fn, context, files, standby);
           if (later) {
             replaced.push({ old: fn, fresh: later.fresh, rebuilt: true });
-            copied.set(later.fresh, { sandbox: standby.sandbox, build: later.build, carry });
+            copied.set(later.fresh, { sandbox: standby.sandbox, build: later.build, cancel: later.cancel, carry });
             continue;
           }
-        } else if (standby.reason) {builtBecause.set(fn, standby.reason);}
+        } else if (standby.reason) {
+          builtBecause.set(fn, standby.reason);
+        }
         replaced.push({ old: fn, fresh: await this.builds.rebuild(fn, context, files), rebuilt: true });
       } catch (e) {
         failed.push({ path: fn.spec.path, kept: fn, error: e as Error });
@@ -248,7 +250,11 @@ export class FunctionWatcher {
       }
     }
     if (this.closed) {
-      for (const c of copied.values()) void c.sandbox.destroy();
+      // Shutting down: nothing will build these images, so removing what was staged for them waits for no build.
+      for (const c of copied.values()) {
+        void c.sandbox.destroy();
+        c.cancel();
+      }
       return;
     }
     const next = this.target.served().map(f => replaced.find(r => r.old === f)?.fresh ?? f);
@@ -279,7 +285,7 @@ export class FunctionWatcher {
   /** Copies an edit into `fn`'s waiting environment and lets its runtime start; undefined (environment removed) when that fails. */
   private async copyIn(
     fn: LocalFunction, context: ContextScope, files: readonly string[], standby: { sandbox: Sandbox; targets: readonly CopyTarget[] },
-  ): Promise<{ fresh: LocalFunction; build: () => Promise<void> } | undefined> {
+  ): Promise<{ fresh: LocalFunction; build: () => Promise<void>; cancel: () => void } | undefined> {
     const later = await this.builds.rebuildLater(fn, context, files);
     try {
       // From the staged copy the build reads, so the environment runs exactly what the image will hold.
