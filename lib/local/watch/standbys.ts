@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CopyTarget, copyTargets } from './copy-targets';
+import { isGeneratedDockerfile } from './user-context';
 import { ParsedDockerfile, copySources, flagValues, keywordOf } from '../../dockerfile/parsed-dockerfile';
 import { LocalFunction } from '../functions/local-function';
 import { Sandbox } from '../runtime/sandbox';
@@ -77,12 +78,13 @@ function copyPlan(fn: LocalFunction, files: readonly string[]): ReturnType<typeo
 
 /**
  * Whether an edit of `fn` could ever be copied in: not under a debugger (its environments carry the debug port), built
- * from a directory, and its Dockerfile's last stage copies from the context after its last RUN or ADD. Others get no
- * waiting environment (it would only take memory).
+ * from a directory whose Dockerfile is the user's (a fromSource one is generated: its edits re-synthesize), and that
+ * Dockerfile's last stage copies from the context after its last RUN or ADD. Others get no waiting environment (it
+ * would only take memory).
  */
-function mayTakeCopies(fn: LocalFunction): boolean {
+export function mayTakeCopies(fn: LocalFunction): boolean {
   const context = fn.o.buildContext;
-  if (fn.debug || fn.spec.image.kind !== 'asset' || !context) return false;
+  if (fn.debug || fn.spec.image.kind !== 'asset' || !context || isGeneratedDockerfile(context.directory)) return false;
   let text: string;
   try { text = fs.readFileSync(path.join(context.directory, context.dockerfile), 'utf8'); } catch { return false; }
   const last = ParsedDockerfile.parse(text).finalStage;
