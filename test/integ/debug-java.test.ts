@@ -105,6 +105,20 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
     if (project) await removeAssetImages(path.join(project, 'cdk.out'));
   });
 
+  /**
+   * With jdb attached to a JVM held at start (suspend=y): a breakpoint on the handler's `// BREAK` line, deferred (the
+   * handler class is not loaded yet), then continued until it is hit. The line set, and the line hit.
+   */
+  const stopAtBreakLine = async (jdb: Jdb) => {
+    await jdb.until(/VM Started: .*No frames on the current call stack/s, 30_000);
+    const breakLine = fs.readFileSync(path.join(functionDir, HANDLER_SOURCE), 'utf8').split('\n').findIndex(l => l.includes('// BREAK')) + 1;
+    let mark = jdb.send(`stop at example.Greeter:${breakLine}`);
+    await jdb.until(/Deferring breakpoint example\.Greeter:\d+/, 30_000, mark);
+    mark = jdb.send('cont');
+    const hit = await jdb.until(/Breakpoint hit: "thread=main", example\.Greeter\.handleRequest\(\), line=(\d+)/, 180_000, mark);
+    return { breakLine, hitLine: Number(hit[1]) };
+  };
+
   test('breakpoint on a handler line, a local variable printed, held past the timeout, continued: the response arrives', async () => {
     const port = await freePort();
     const eventFile = path.join(project, 'event.json');
@@ -125,15 +139,9 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
       });
       // A function that ran without waiting for the debugger ends the invoke: then attaching stops at once.
       jdb = await Jdb.attach(port, () => cli.child.exitCode === null);
-      // suspend=y: the JVM has run nothing yet, so the handler class is not loaded and the breakpoint is deferred.
-      await jdb.until(/VM Started: .*No frames on the current call stack/s, 30_000);
-      const breakLine = fs.readFileSync(path.join(functionDir, HANDLER_SOURCE), 'utf8').split('\n').findIndex(l => l.includes('// BREAK')) + 1;
-      let mark = jdb.send(`stop at example.Greeter:${breakLine}`);
-      await jdb.until(/Deferring breakpoint example\.Greeter:\d+/, 30_000, mark);
-      mark = jdb.send('cont');
-      const hit = await jdb.until(/Breakpoint hit: "thread=main", example\.Greeter\.handleRequest\(\), line=(\d+)/, 180_000, mark);
-      expect(Number(hit[1])).toBe(breakLine);
-      mark = jdb.send('print greeting');
+      const { breakLine, hitLine } = await stopAtBreakLine(jdb);
+      expect(hitLine).toBe(breakLine);
+      let mark = jdb.send('print greeting');
       await jdb.until(/greeting = "hello debugger"/, 30_000, mark);
       // The handler was called by the stand-in's runtime client, in the function's container.
       mark = jdb.send('where');
@@ -171,13 +179,9 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
       // The call starts the environment, whose JVM waits for the debugger (suspend=y).
       const first = call('serve');
       jdb = await Jdb.attach(debugPort, () => cli.child.exitCode === null);
-      await jdb.until(/VM Started: .*No frames on the current call stack/s, 30_000);
-      const breakLine = fs.readFileSync(path.join(functionDir, HANDLER_SOURCE), 'utf8').split('\n').findIndex(l => l.includes('// BREAK')) + 1;
-      let mark = jdb.send(`stop at example.Greeter:${breakLine}`);
-      await jdb.until(/Deferring breakpoint example\.Greeter:\d+/, 30_000, mark);
-      mark = jdb.send('cont');
-      await jdb.until(/Breakpoint hit: "thread=main", example\.Greeter\.handleRequest\(\)/, 180_000, mark);
-      mark = jdb.send('print greeting');
+      const { breakLine, hitLine } = await stopAtBreakLine(jdb);
+      expect(hitLine).toBe(breakLine);
+      let mark = jdb.send('print greeting');
       await jdb.until(/greeting = "hello serve"/, 30_000, mark);
       // Held past the function's 1 s timeout: the caller still gets the answer.
       await new Promise(r => setTimeout(r, 2500));

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Instruction } from 'dockerfile-ast';
-import { ParsedDockerfile, copySources, flagValues, keywordOf, operands } from '../../dockerfile/parsed-dockerfile';
+import { ParsedDockerfile, copySources, factsOfInstruction, flagValues, keywordOf, operands } from '../../dockerfile/parsed-dockerfile';
 
 export interface CopyTarget {
   /** The edited file, relative to the build context (`/`-separated). */
@@ -123,8 +123,7 @@ function unquote(s: string): string {
 /** Where `file` lands through `copy`, or why that is not certain. */
 function destinationOf(copy: Instruction, file: string, scope: Scope): string | { reason: string } {
   if (keywordOf(copy) !== 'COPY') return { reason: `${file} is put in the image by ADD` };
-  const flags = (copy as unknown as { getFlags(): Array<{ getName(): string }> }).getFlags().map(f => f.getName().toLowerCase());
-  const odd = flags.find(f => f !== 'link');
+  const odd = factsOfInstruction(copy).flags.map(f => f.name).find(f => f !== 'link');
   if (odd) return { reason: `the COPY of ${file} has --${odd}` };
   const sources = copySources(copy);
   const args = operands(copy);
@@ -135,7 +134,7 @@ function destinationOf(copy: Instruction, file: string, scope: Scope): string | 
   const resolved = path.posix.isAbsolute(expanded) ? expanded : scope.workdir ? path.posix.join(scope.workdir, expanded) : undefined;
   if (resolved === undefined) return { reason: `the destination ${written} of ${file} is relative to a working directory not known here` };
   const matching = sources.find(s => mayInclude(s, file))!;
-  if (/[*?[]/.test(matching)) return { reason: `${file} is copied through the wildcard ${matching}` };
+  if (isWildcard(matching)) return { reason: `${file} is copied through the wildcard ${matching}` };
   const source = normalize(matching);
   const intoDirectory = expanded.endsWith('/') || sources.length > 1;
   if (source !== file) return path.posix.join(resolved, source === '' ? file : file.slice(source.length + 1));
@@ -155,7 +154,7 @@ function laterBlocker(after: readonly Instruction[], destination: string, o: Cop
     if (flagValues(i, 'from').length) return `a COPY --from follows the COPY of ${destination}`;
     for (const source of copySources(i)) {
       const rel = normalize(source);
-      const st = /[*?[]/.test(source) ? undefined : fs.lstatSync(path.join(o.context, rel), { throwIfNoEntry: false });
+      const st = isWildcard(source) ? undefined : fs.lstatSync(path.join(o.context, rel), { throwIfNoEntry: false });
       if (!st?.isFile()) return `a later COPY of ${source} may cover ${destination}`;
       const landing = destinationOf(i, rel, scope);
       if (typeof landing !== 'string' || landing === destination) return `a later COPY of ${source} may cover ${destination}`;
@@ -171,9 +170,14 @@ function isCopyOrAdd(i: Instruction): boolean {
 
 /** Whether a COPY source may take in `file`: the context itself, the file, a directory above it, or any wildcard. */
 function mayInclude(source: string, file: string): boolean {
-  if (/[*?[]/.test(source)) return true;
+  if (isWildcard(source)) return true;
   const s = normalize(source);
   return s === '' || s === file || file.startsWith(`${s}/`);
+}
+
+/** Whether a COPY source is a pattern (`*.py`, `src/?`, `[ab].js`) rather than one path. */
+function isWildcard(source: string): boolean {
+  return /[*?[]/.test(source);
 }
 
 /** A context path as COPY reads it: no leading `./` or `/`, no trailing `/`; the context itself is ''. */

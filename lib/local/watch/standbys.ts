@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CopyTarget, copyTargets } from './copy-targets';
-import { isGeneratedDockerfile } from './user-context';
+import { isGeneratedDockerfileText } from './user-context';
 import { ParsedDockerfile, copySources, flagValues, keywordOf } from '../../dockerfile/parsed-dockerfile';
 import { LocalFunction } from '../functions/local-function';
 import { Sandbox } from '../runtime/sandbox';
@@ -84,9 +84,10 @@ function copyPlan(fn: LocalFunction, files: readonly string[]): ReturnType<typeo
  */
 export function mayTakeCopies(fn: LocalFunction): boolean {
   const context = fn.o.buildContext;
-  if (fn.debug || fn.spec.image.kind !== 'asset' || !context || isGeneratedDockerfile(context.directory)) return false;
+  if (fn.debug || fn.spec.image.kind !== 'asset' || !context) return false;
   let text: string;
   try { text = fs.readFileSync(path.join(context.directory, context.dockerfile), 'utf8'); } catch { return false; }
+  if (isGeneratedDockerfileText(text)) return false;
   const last = ParsedDockerfile.parse(text).finalStage;
   if (!last) return false;
   let copiesAfterRuns = false;

@@ -37,14 +37,20 @@ function lastFunction(): { fn: LocalFunction; context: ContextScope } {
 
 const removed = () => calls.filter(c => c.startsWith('image rm')).map(c => c.split(' ').pop());
 
+/** Holds the builds that start from now on; the returned function lets them finish. */
+function holdNextBuilds(): () => void {
+  let finish!: () => void;
+  holdBuilds = new Promise(r => { finish = r; });
+  return finish;
+}
+
 describe('ContentBuilds: images built behind a copied edit', () => {
   beforeEach(() => { calls.length = 0; holdBuilds = Promise.resolve(); });
 
   test('rebuildLater: the function at once, with the edit staged; new environments wait for build()', async () => {
     const builds = new ContentBuilds();
     const { fn, context } = lastFunction();
-    let finish!: () => void;
-    holdBuilds = new Promise(r => { finish = r; });
+    const finish = holdNextBuilds();
     const later = await builds.rebuildLater(fn, context, ['index.js']);
     const staged = later.fresh.o.buildContext!.directory;
     expect(fs.readFileSync(path.join(staged, 'index.js'), 'utf8')).toBe('two');
@@ -65,8 +71,7 @@ describe('ContentBuilds: images built behind a copied edit', () => {
   test('retire waits for a build under way (it would tag the image after its removal), then removes image and copy', async () => {
     const builds = new ContentBuilds();
     const { fn, context } = lastFunction();
-    let finish!: () => void;
-    holdBuilds = new Promise(r => { finish = r; });
+    const finish = holdNextBuilds();
     const later = await builds.rebuildLater(fn, context, ['index.js']);
     const building = later.build();
     const retiring = builds.retire(later.fresh);
