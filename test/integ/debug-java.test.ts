@@ -6,7 +6,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
-import { startCli, waitFor } from './support/cli-process';
+import { CliProcess, startCli, waitFor } from './support/cli-process';
 import { build, describeWithDocker, docker } from './support/docker';
 import { DEBIAN_BASE } from './support/provision';
 import { freePort } from './support/registry';
@@ -105,6 +105,16 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
     if (project) await removeAssetImages(path.join(project, 'cdk.out'));
   });
 
+  /** Stops jdb and the CLI, whichever way the test ended. */
+  const endRun = async (cli: CliProcess, jdb: Jdb | undefined) => {
+    jdb?.kill();
+    if (cli.child.exitCode === null) cli.child.kill('SIGTERM');
+    await cli.done;
+  };
+  /** The containers the CLI's process left on the engine (names, one per line). */
+  const containersLeftBy = async (cli: CliProcess) =>
+    (await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${cli.child.pid}`, '--format', '{{.Names}}'])).stdout.trim();
+
   /**
    * With jdb attached to a JVM held at start (suspend=y): a breakpoint on the handler's `// BREAK` line, deferred (the
    * handler class is not loaded yet), then continued until it is hit. The line set, and the line hit.
@@ -157,12 +167,9 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
       // The container went with the invoke: jdb sees its JVM end.
       await waitFor(() => (jdb!.ended ? true : undefined), 'jdb to end when the JVM went', 60_000);
     } finally {
-      jdb?.kill();
-      if (cli.child.exitCode === null) cli.child.kill('SIGTERM');
-      await cli.done;
+      await endRun(cli, jdb);
     }
-    const left = await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${cli.child.pid}`, '--format', '{{.Names}}']);
-    expect(left.stdout.trim()).toBe('');
+    expect(await containersLeftBy(cli)).toBe('');
   });
 
   test('serve --debug-port: jdb holds the Java function behind the Invoke API; continued, the caller gets its answer; the next call runs warm', async () => {
@@ -193,12 +200,9 @@ describeWithDocker('invoke --debug-port: Java through JDWP, driven by the JDK\'s
       expect(await call('again')).toEqual({ status: 200, body: { greeting: 'hello again', length: 11 } });
       expect(cli.stderr()).toMatch(/Timeout: suspended \(debugger\)/);
     } finally {
-      jdb?.kill();
-      if (cli.child.exitCode === null) cli.child.kill('SIGTERM');
-      await cli.done;
+      await endRun(cli, jdb);
     }
-    const left = await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}=${cli.child.pid}`, '--format', '{{.Names}}']);
-    expect(left.stdout.trim()).toBe('');
+    expect(await containersLeftBy(cli)).toBe('');
   });
 
   test('the language probe recognises AWS\'s Java image layout: the runtime client in /var/runtime/lib; a JVM under JAVA_HOME, and its version', async () => {
