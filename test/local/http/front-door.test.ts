@@ -240,4 +240,26 @@ describe('front door under --watch: requests wait for a rebuild, then meet the a
       await d.close();
     }
   });
+
+  test('held for other functions only (a build-context edit of another API\'s function): answered at once; held for its own: waits', async () => {
+    const pools = new FakePools({ Mine: async () => ({ payload: { statusCode: 200, body: 'mine' } }) });
+    const functions = new Map([['S/Mine', fakeFunction('Mine')]]);
+    const gate = new RebuildGate(5000);
+    const d = new FrontDoor({ api: http, routes: [route(http, 'GET /a', 'Mine')], mocks: [], functions, pools: pools as unknown as FunctionPools, log: () => undefined, gate });
+    const url = `http://127.0.0.1:${await d.listen(0, '127.0.0.1')}`;
+    try {
+      const releaseOther = gate.hold(['S/Other']);
+      expect(await (await fetch(`${url}/a`)).text()).toBe('mine');
+      const releaseMine = gate.hold(['S/Mine']);
+      let answered = false;
+      const waiting = fetch(`${url}/a`).then(async r => { answered = true; return r.text(); });
+      await new Promise(r => setTimeout(r, 100));
+      expect(answered).toBe(false);
+      releaseMine();
+      expect(await waiting).toBe('mine');
+      releaseOther();
+    } finally {
+      await d.close();
+    }
+  });
 });
